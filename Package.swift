@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "MediaAlign",
+  products: [
+    .executable(name: "mediaalign", targets: ["mediaalign"]),
+    .library(name: "MediaIO", targets: ["MediaIO"]),
+    .library(name: "AlignKit", targets: ["AlignKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // MARK: - Implementation details
+
+    /// FFmpeg's C API (libavformat, libavcodec, libavutil) plus one shim
+    /// header for the macros Swift cannot import. Only MediaIO imports it.
+    .systemLibrary(
+      name: "CFFmpeg",
+      pkgConfig: "libavformat libavcodec libavutil",
+      providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]
+    ),
+
+    // MARK: - Public API
+
+    /// The only module that touches FFmpeg pointers; its API is plain values.
+    .target(name: "MediaIO", dependencies: ["CFFmpeg"]),
+    /// The workflows the commands call.
+    .target(name: "AlignKit", dependencies: ["MediaIO"]),
+    /// The command-line tool: parsing and printing only.
+    .executableTarget(
+      name: "mediaalign",
+      dependencies: [
+        "AlignKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Unit test bundles
+
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+  ]
+)

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Regenerates the probe fixtures in TestMedia/ with the ffmpeg CLI and writes
+# TestMedia/truth.json: what a player presents for each stream, derived from
+# the generation parameters (not from FFmpeg's headers).
+#
+#   Scripts/make-test-media.sh          # needs: ffmpeg (apt-get install ffmpeg)
+#
+# Truth conventions:
+#   audio nb_samples  = samples a player presents: the source length, since each
+#                       container signals its codec delay and end padding (mp4
+#                       edit list, Ogg granule, Matroska CodecDelay/DiscardPadding,
+#                       no padding for PCM/FLAC). Two formats cannot signal the end
+#                       padding, so a player presents the encoder's padding too:
+#                       MP3 without a Xing/LAME header and Vorbis in WebM. Their
+#                       truth is the ffmpeg CLI's decoded sample count (a decode,
+#                       not a header figure), recorded with "truth_from": "decode".
+#   start_time        = where the first presented sample/frame sits, seconds.
+#                       The Matroska muxer shifts video by the audio's codec delay
+#                       (7 ms for Opus, 3 ms for Vorbis here, in its 1 ms time
+#                       base); those start times are recorded as written.
+#                       Vorbis's first packet presents no samples, so its audio
+#                       starts with the second packet (3 ms), in step with the
+#                       video the muxer shifted.
+#   video nb_frames   = frames generated.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=TestMedia
+mkdir -p "$out/bad"
+command -v ffmpeg >/dev/null || { echo "make-test-media: ffmpeg not found; run: apt-get install -y ffmpeg" >&2; exit 1; }
+
+ff() { ffmpeg -nostdin -v error -y "$@"; }
+BX=(-fflags +bitexact -flags:v +bitexact -flags:a +bitexact -map_metadata -1)
+X264=(-c:v libx264 -preset ultrafast -tune zerolatency -pix_fmt yuv420p -threads 1)
+VID="testsrc=size=160x120:rate=30:duration=2"          # 60 frames
+A48="sine=frequency=440:sample_rate=48000:duration=2"  # 96000 samples
+A44="sine=frequency=660:sample_rate=44100:duration=2"  # 88200 samples
+decoded() { echo $(( $(ffmpeg -nostdin -v error -i "$1" -map 0:a:0 -f s16le -ac 1 - | wc -c) / 2 )); }
+
+ff -f lavfi -i "$VID" -f lavfi -i "$A48" "${X264[@]}" -c:a aac -b:a 48k -ac 2 "${BX[@]}" "$out/h264_aac.mp4"
+ff -f lavfi -i "$VID" -f lavfi -i "$A48" "${X264[@]}" -c:a aac -b:a 48k "${BX[@]}" "$out/h264_aac.mov"
+ff -f lavfi -i "$VID" -f lavfi -i "$A48" "${X264[@]}" -c:a libopus -b:a 24k "${BX[@]}" "$out/h264_opus.mkv"
+ff -f lavfi -i "$VID" -f lavfi -i "$A48" -c:v libvpx -b:v 100k -deadline realtime -cpu-used 8 -c:a libvorbis -q:a 0 "${BX[@]}" "$out/vp8_vorbis.webm"
+ff -f lavfi -i "$A44" -c:a libmp3lame -b:a 64k -write_xing 0 "${BX[@]}" "$out/cbr_noxing.mp3"
+ff -f lavfi -i "$A44" -c:a libmp3lame -b:a 64k "${BX[@]}" "$out/cbr_lame.mp3"
+# VBR without a Xing header: 1 s of silence (low bitrate) then 2 s of noise, so
+# FFmpeg's bitrate estimate from the first frame is seconds off.
+ff -f lavfi -i "anoisesrc=duration=3:sample_rate=44100:amplitude=0.5:seed=1" \
+   -af "volume=enable='lt(t,1)':volume=0" -c:a libmp3lame -q:a 0 -write_xing 0 "${BX[@]}" "$out/vbr_noxing.mp3"
+ff -f lavfi -i "$A44" -c:a pcm_s16le "${BX[@]}" "$out/pcm.wav"
+ff -f lavfi -i "$A48" -c:a flac "${BX[@]}" "$out/audio.flac"
+ff -f lavfi -i "$A48" -c:a aac -b:a 48k "${BX[@]}" "$out/aac_only.m4a"
+ff -f lavfi -i "$A48" -c:a libopus -b:a 24k "${BX[@]}" "$out/opus.ogg"
+ff -f lavfi -i "$VID" "${X264[@]}" "${BX[@]}" "$out/video_only.mp4"
+# Audio starts late: the mp4 muxer writes an empty edit. -itsoffset 0.5 shifts
+# the encoder's output, whose 1024 priming samples stay in (edit media_time 0),
+# and the movie timescale (1000) rounds the empty edit down to 478 ms.
+ff -f lavfi -i "$VID" -itsoffset 0.5 -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=1.5" \
+   "${X264[@]}" -c:a aac -b:a 48k "${BX[@]}" "$out/late_audio.mp4"
+# Variable frame rate: 30 frames at 30 fps, then 15 frames at 15 fps (2 s).
+ff -f lavfi -i "testsrc=size=160x120:rate=30:duration=2" -f lavfi -i "$A48" \
+   -vf "select='lt(n,30)+gte(n,30)*not(mod(n,2))',setpts='if(lt(N,30),N/30,1+(N-30)/15)/TB'" -fps_mode vfr \
+   "${X264[@]}" -c:a aac -b:a 48k "${BX[@]}" "$out/vfr.mp4"
+
+# Bad inputs.
+: > "$out/bad/empty.mp4"
+printf 'time,ax\n0.0,1\n' > "$out/bad/text.mp4"
+ff -f lavfi -i "$VID" -f lavfi -i "$A48" "${X264[@]}" -c:a aac -b:a 48k "${BX[@]}" /tmp/ma_full.mp4
+head -c $(( $(stat -c %s /tmp/ma_full.mp4) / 2 )) /tmp/ma_full.mp4 > "$out/bad/truncated.mp4"
+ff -i /tmp/ma_full.mp4 -c copy -movflags +faststart "${BX[@]}" /tmp/ma_fast.mp4
+head -c $(( $(stat -c %s /tmp/ma_fast.mp4) / 2 )) /tmp/ma_fast.mp4 > "$out/bad/truncated_faststart.mp4"
+rm -f /tmp/ma_full.mp4 /tmp/ma_fast.mp4
+
+noxing=$(decoded "$out/cbr_noxing.mp3")
+vbr=$(decoded "$out/vbr_noxing.mp3")
+vorbis=$(decoded "$out/vp8_vorbis.webm")
+
+cat > "$out/truth.json" <<JSON
+{
+  "comment": "Written by Scripts/make-test-media.sh. Times in seconds; audio nb_samples = samples a player presents.",
+  "files": [
+    {"file": "h264_aac.mp4", "streams": [
+      {"codec_type": "video", "codec_name": "h264", "nb_frames": 60, "start_time": 0.0, "frame_rate": 30.0, "constant_frame_rate": true},
+      {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 2, "nb_samples": 96000, "start_time": 0.0}]},
+    {"file": "h264_aac.mov", "streams": [
+      {"codec_type": "video", "codec_name": "h264", "nb_frames": 60, "start_time": 0.0, "frame_rate": 30.0, "constant_frame_rate": true},
+      {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]},
+    {"file": "h264_opus.mkv", "streams": [
+      {"codec_type": "video", "codec_name": "h264", "nb_frames": 60, "start_time": 0.007, "frame_rate": 30.0, "constant_frame_rate": true},
+      {"codec_type": "audio", "codec_name": "opus", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]},
+    {"file": "vp8_vorbis.webm", "streams": [
+      {"codec_type": "video", "codec_name": "vp8", "nb_frames": 60, "start_time": 0.003, "frame_rate": 30.0, "constant_frame_rate": true},
+      {"codec_type": "audio", "codec_name": "vorbis", "sample_rate": 48000, "channels": 1, "nb_samples": $vorbis, "truth_from": "decode", "start_time": 0.003}]},
+    {"file": "cbr_noxing.mp3", "warnings": ["estimated from the bitrate"], "streams": [
+      {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": $noxing, "truth_from": "decode", "start_time": 0.0}]},
+    {"file": "cbr_lame.mp3", "warnings": ["header claims 2.038 s but the stream presents 2.000 s"], "streams": [
+      {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": 88200, "start_time": 0.025057}]},
+    {"file": "vbr_noxing.mp3", "warnings": ["estimated from the bitrate", "header claims"], "streams": [
+      {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": $vbr, "truth_from": "decode", "start_time": 0.0}]},
+    {"file": "pcm.wav", "streams": [
+      {"codec_type": "audio", "codec_name": "pcm_s16le", "sample_rate": 44100, "channels": 1, "nb_samples": 88200, "start_time": 0.0}]},
+    {"file": "audio.flac", "streams": [
+      {"codec_type": "audio", "codec_name": "flac", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]},
+    {"file": "aac_only.m4a", "streams": [
+      {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]},
+    {"file": "opus.ogg", "streams": [
+      {"codec_type": "audio", "codec_name": "opus", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]},
+    {"file": "video_only.mp4", "warnings": ["no audio stream"], "streams": [
+      {"codec_type": "video", "codec_name": "h264", "nb_frames": 60, "start_time": 0.0, "frame_rate": 30.0, "constant_frame_rate": true}]},
+    {"file": "late_audio.mp4", "warnings": ["starts 0.478 s late", "shorter than video"], "streams": [
+      {"codec_type": "video", "codec_name": "h264", "nb_frames": 60, "start_time": 0.0, "frame_rate": 30.0, "constant_frame_rate": true},
+      {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 73024, "start_time": 0.478}]},
+    {"file": "vfr.mp4", "warnings": ["variable frame rate"], "streams": [
+      {"codec_type": "video", "codec_name": "h264", "nb_frames": 45, "start_time": 0.0, "constant_frame_rate": false},
+      {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]}
+  ],
+  "bad": [
+    {"file": "bad/empty.mp4", "error": "empty"},
+    {"file": "bad/text.mp4", "error": "holds text, not audio or video"},
+    {"file": "bad/truncated.mp4", "error": "moov atom not found"},
+    {"file": "bad/truncated_faststart.mp4", "error": "truncated"}
+  ]
+}
+JSON
+du -sh "$out"

@@ -1,0 +1,82 @@
+import AlignKit
+import ArgumentParser
+import Foundation
+import MediaIO
+
+extension MediaAlign {
+  struct Probe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Describe media files: container, streams, exact durations and warnings.",
+      discussion: """
+        Exact durations count what a player presents: audio samples after the codec \
+        delay and padding are trimmed, video frames by their timestamps. With several \
+        files, each bad one is reported on stderr and the others go on; the exit code \
+        is 1 if any failed.
+        """
+    )
+
+    @Argument(help: "Media files to probe.", completion: .file())
+    var files: [String] = []
+
+    @Flag(name: .long, help: "Print JSON (one object for one file, an array for several).")
+    var json = false
+
+    @Flag(name: .long, help: "Container facts only: skip the packet scan (fast; durations are the header's).")
+    var headerOnly = false
+
+    @Flag(name: .long, help: "Decode every audio stream to count samples, even where packets are exact.")
+    var decodeAudio = false
+
+    func validate() throws {
+      if files.isEmpty { throw ValidationError("Name at least one media file to probe.") }
+      if headerOnly && decodeAudio { throw ValidationError("--header-only and --decode-audio exclude each other.") }
+    }
+
+    func run() throws {
+      let outcomes = AlignKit.probe(
+        paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio))
+      var failed = 0
+      for case .failed(_, let message) in outcomes {
+        failed += 1
+        printError(message)
+      }
+      if json {
+        let values = outcomes.map(ProbeJSON.init)
+        if files.count == 1 {
+          if case .media = outcomes[0] { print(try encodeJSON(values[0])) }
+        } else {
+          print(try encodeJSON(values))
+        }
+      } else {
+        for case .media(let info) in outcomes { print(ProbeText.render(info)) }
+      }
+      if failed > 0 { throw ExitCode.failure }
+    }
+  }
+}
+
+/// One entry of `probe --json` for several files: the media facts, or the
+/// path and its error.
+enum ProbeJSON: Encodable {
+  case media(MediaInfo)
+  case failed(path: String, error: String)
+
+  init(_ outcome: ProbeOutcome) {
+    switch outcome {
+    case .media(let info): self = .media(info)
+    case .failed(let path, let message): self = .failed(path: path, error: message)
+    }
+  }
+
+  private enum Keys: String, CodingKey { case path, error }
+
+  func encode(to encoder: Encoder) throws {
+    switch self {
+    case .media(let info): try info.encode(to: encoder)
+    case .failed(let path, let error):
+      var container = encoder.container(keyedBy: Keys.self)
+      try container.encode(path, forKey: .path)
+      try container.encode(error, forKey: .error)
+    }
+  }
+}
