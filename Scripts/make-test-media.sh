@@ -116,7 +116,7 @@ cat > "$out/truth.json" <<JSON
   "bad": [
     {"file": "bad/empty.mp4", "error": "empty"},
     {"file": "bad/text.mp4", "error": "holds text, not audio or video"},
-    {"file": "bad/truncated.mp4", "error": "moov atom not found"},
+    {"file": "bad/truncated.mp4", "error": "the index (moov atom) is missing"},
     {"file": "bad/truncated_faststart.mp4", "error": "truncated"}
   ]
 }

@@ -1,0 +1,44 @@
+import Foundation
+
+/// `TestMedia/truth.json`, written by `Scripts/make-test-media.sh`: what a
+/// player presents for each fixture, from the generation parameters.
+public struct MediaTruth: Decodable, Sendable {
+  public struct File: Decodable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var warnings: [String]?
+    public var streams: [Stream]
+    public var description: String { file }
+  }
+
+  public struct Stream: Decodable, Sendable {
+    public var codecType: String
+    public var codecName: String
+    public var nbFrames: Int?
+    public var nbSamples: Int?
+    public var sampleRate: Int?
+    public var channels: Int?
+    public var startTime: Double
+    public var frameRate: Double?
+    public var constantFrameRate: Bool?
+  }
+
+  public struct Bad: Decodable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var error: String
+    public var description: String { file }
+  }
+
+  public var files: [File]
+  public var bad: [Bad]
+
+  public static let load: MediaTruth = {
+    let url = TestPaths.testMedia.appendingPathComponent("truth.json")
+    do {
+      let decoder = JSONDecoder()
+      decoder.keyDecodingStrategy = .convertFromSnakeCase
+      return try decoder.decode(MediaTruth.self, from: Data(contentsOf: url))
+    } catch {
+      fatalError("cannot read \(url.path): \(error); run Scripts/make-test-media.sh")
+    }
+  }()
+}
