@@ -92,8 +92,8 @@ cat > "$out/truth.json" <<JSON
       {"codec_type": "audio", "codec_name": "vorbis", "sample_rate": 48000, "channels": 1, "nb_samples": $vorbis, "truth_from": "decode", "start_time": 0.003}]},
     {"file": "cbr_noxing.mp3", "warnings": ["estimated from the bitrate"], "streams": [
       {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": $noxing, "truth_from": "decode", "start_time": 0.0}]},
-    {"file": "cbr_lame.mp3", "warnings": ["header claims 2.038 s but the stream presents 2.000 s"], "streams": [
-      {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": 88200, "start_time": 0.025057}]},
+    {"file": "cbr_lame.mp3", "warnings": ["header claims 2.038 s but the stream presents 2.000 s", "the header claims a start at 0.025 s"], "streams": [
+      {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": 88200, "start_time": 0.0}]},
     {"file": "vbr_noxing.mp3", "warnings": ["estimated from the bitrate", "header claims"], "streams": [
       {"codec_type": "audio", "codec_name": "mp3", "sample_rate": 44100, "channels": 1, "nb_samples": $vbr, "truth_from": "decode", "start_time": 0.0}]},
     {"file": "pcm.wav", "streams": [

@@ -27,6 +27,11 @@ func probeWarnings(_ info: MediaInfo, scanned: Bool) -> [String] {
         "\(name): the header claims \(s3(header)) s but the stream presents \(s3(exact)) s (\(ms(header - exact)) ms off); use the exact duration"
       )
     }
+    if scanned, let start = stream.startTime, let header = stream.headerStartTime, abs(start - header) > 0.010 {
+      warnings.append(
+        "\(name): the header claims a start at \(s3(header)) s but the first presented \(stream.codecType == .video ? "frame" : "sample") is at \(s3(start)) s (codec delay trimmed); tools that trust the header are \(ms(abs(start - header))) ms off"
+      )
+    }
     if let start = stream.startTime, let frame = stream.frameDuration, start > frame {
       warnings.append(
         "\(name) starts \(s3(start)) s late (an empty edit or a positive start time): media time 0 has no \(stream.codecType.rawValue) until then"

@@ -128,6 +128,13 @@ struct StreamScanner {
       stream.durationMethod = .packets
     }
     // MP4/MOV: the edit list's end bounds what a player presents.
+    // FFmpeg's MP3 demuxer, unlike MP4's edit list and Ogg's negative first
+    // timestamp, does not move the timeline back by the encoder delay it
+    // trims, so the first presented sample would sit at 25 ms (LAME). A
+    // player presents it at 0: trimming the delay removes it from the clock.
+    if info.format.formatName == "mp3", let shifted = start {
+      start = shifted - Double(tally.skipStart) / Double(rate)
+    }
     if clipToEditList, let start, let editEnd = clock.editEnd {
       let limit = Int64(((editEnd - start) * Double(rate)).rounded())
       if limit > 0 && limit < samples { samples = limit }
