@@ -4,8 +4,9 @@ internal import CFFmpeg
 /// counts and start times per stream (see `probeMedia`).
 struct StreamScanner {
   private var info: MediaInfo
-  private var audio: [Int: AudioTally] = [:]
-  private var video: [Int: VideoTally] = [:]
+  /// Tallies by stream index (nil: a stream that is not measured).
+  private var audio: [AudioTally?]
+  private var video: [VideoTally?]
   /// Audio streams that are decoded, by stream index.
   private var decoders: [Int: AudioDecoding] = [:]
   private let decodeAudio: Bool
@@ -13,6 +14,8 @@ struct StreamScanner {
   init(input: borrowing FormatInput, info: MediaInfo, decodeAudio: Bool) {
     self.info = info
     self.decodeAudio = decodeAudio
+    audio = Array(repeating: nil, count: input.streamCount)
+    video = Array(repeating: nil, count: input.streamCount)
   }
 
   mutating func run(_ input: borrowing FormatInput, path: String) throws(MediaError) -> MediaInfo {
@@ -35,9 +38,9 @@ struct StreamScanner {
       }
       packetsRead += 1
       let index = packet.streamIndex
-      if var tally = audio[index] {
-        tally.add(packet)
-        audio[index] = tally
+      guard index >= 0 && index < audio.count else { continue }
+      if audio[index] != nil {
+        audio[index]?.add(packet)  // in place: no copy of the tally
         if let decoding = decoders[index] {
           do {
             try decoding.decoder.send(packet)
@@ -46,9 +49,8 @@ struct StreamScanner {
             throw .readFailed(path: path, stream: index, underlying: error)
           }
         }
-      } else if var tally = video[index] {
-        tally.add(packet)
-        video[index] = tally
+      } else if video[index] != nil {
+        video[index]?.add(packet)
       }
     }
     for (index, decoding) in decoders {
