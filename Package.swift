@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .executable(name: "mediaalign", targets: ["mediaalign"]),
     .library(name: "MediaIO", targets: ["MediaIO"]),
+    .library(name: "DSP", targets: ["DSP"]),
     .library(name: "AlignKit", targets: ["AlignKit"]),
   ],
   dependencies: [
@@ -18,16 +19,18 @@ let package = Package(
     /// header for the macros Swift cannot import. Only MediaIO imports it.
     .systemLibrary(
       name: "CFFmpeg",
-      pkgConfig: "libavformat libavcodec libavutil",
-      providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]
+      pkgConfig: "libavformat libavcodec libavutil libswresample",
+      providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev"])]
     ),
 
     // MARK: - Public API
 
     /// The only module that touches FFmpeg pointers; its API is plain values.
     .target(name: "MediaIO", dependencies: ["CFFmpeg"]),
+    /// Signal processing on plain arrays: envelopes (and, later, correlation).
+    .target(name: "DSP"),
     /// The workflows the commands call.
-    .target(name: "AlignKit", dependencies: ["MediaIO"]),
+    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP"]),
     /// The command-line tool: parsing and printing only.
     .executableTarget(
       name: "mediaalign",
@@ -41,6 +44,8 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
+    .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
+    .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign"]),
   ]
 )

@@ -61,6 +61,25 @@ ff -f lavfi -i "testsrc=size=160x120:rate=30:duration=2" -f lavfi -i "$A48" \
    -vf "select='lt(n,30)+gte(n,30)*not(mod(n,2))',setpts='if(lt(N,30),N/30,1+(N-30)/15)/TB'" -fps_mode vfr \
    "${X264[@]}" -c:a aac -b:a 48k "${BX[@]}" "$out/vfr.mp4"
 
+# Clicks at known times (envelope timing): 1 ms Gaussian bursts of 2 kHz at
+# 0.5, 1.3 and 2.1 s in 3 s, encoded with every lossy codec we read.
+CLICKS="aevalsrc=0.8*sin(2*PI*2000*t)*(exp(-pow((t-0.5)/0.0004\,2))+exp(-pow((t-1.3)/0.0004\,2))+exp(-pow((t-2.1)/0.0004\,2))):s=48000:d=3"
+mkdir -p "$out/clicks"
+ff -f lavfi -i "$CLICKS" -c:a aac -b:a 64k "${BX[@]}" "$out/clicks/aac.m4a"
+ff -f lavfi -i "$CLICKS" -c:a libmp3lame -b:a 96k "${BX[@]}" "$out/clicks/lame.mp3"
+ff -f lavfi -i "$CLICKS" -c:a libopus -b:a 48k "${BX[@]}" "$out/clicks/opus.ogg"
+ff -f lavfi -i "$CLICKS" -c:a libvorbis -q:a 3 "${BX[@]}" "$out/clicks/vorbis.ogg"
+ff -f lavfi -i "$CLICKS" -c:a flac "${BX[@]}" "$out/clicks/flac.flac"
+ff -f lavfi -i "testsrc=size=64x48:rate=10:duration=4" -itsoffset 0.5 -f lavfi -i "$CLICKS" \
+   "${X264[@]}" -c:a aac -b:a 64k "${BX[@]}" "$out/clicks/late_aac.mp4"
+# Sample formats: the same 0.5 s of a stereo signal (left 300 Hz, right a
+# 700 Hz burst) as packed PCM of every width; planar formats come from the
+# lossy decoders above.
+FMT="aevalsrc=0.5*sin(2*PI*300*t)|0.7*sin(2*PI*700*t)*gt(t\,0.2):s=8000:d=0.5"
+for f in u8 s16le s32le f32le f64le; do
+  ff -f lavfi -i "$FMT" -c:a "pcm_$f" "${BX[@]}" "$out/clicks/stereo_$f.wav"
+done
+
 # Bad inputs.
 : > "$out/bad/empty.mp4"
 printf 'time,ax\n0.0,1\n' > "$out/bad/text.mp4"
@@ -113,6 +132,18 @@ cat > "$out/truth.json" <<JSON
       {"codec_type": "video", "codec_name": "h264", "nb_frames": 45, "start_time": 0.0, "constant_frame_rate": false},
       {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]}
   ],
+  "clicks": {
+    "comment": "clicks/: burst centres in media seconds; late_aac.mp4's audio starts at the 478 ms empty edit plus 1024 priming samples the edit keeps",
+    "times": [0.5, 1.3, 2.1],
+    "files": [
+      {"file": "clicks/aac.m4a", "offset": 0.0},
+      {"file": "clicks/lame.mp3", "offset": 0.0},
+      {"file": "clicks/opus.ogg", "offset": 0.0},
+      {"file": "clicks/vorbis.ogg", "offset": 0.0},
+      {"file": "clicks/flac.flac", "offset": 0.0},
+      {"file": "clicks/late_aac.mp4", "offset": 0.499333333}
+    ]
+  },
   "bad": [
     {"file": "bad/empty.mp4", "error": "empty"},
     {"file": "bad/text.mp4", "error": "holds text, not audio or video"},

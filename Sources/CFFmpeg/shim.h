@@ -14,6 +14,8 @@
 #include <libavutil/avutil.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/error.h>
+#include <libavutil/opt.h>
+#include <libswresample/swresample.h>
 
 /// `AVERROR(e)`: FFmpeg's negative error code for a POSIX errno value.
 static inline int cffmpeg_averror(int errnum) { return AVERROR(errnum); }

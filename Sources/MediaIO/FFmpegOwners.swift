@@ -32,7 +32,7 @@ struct FormatInput: ~Copyable {
   var streamCount: Int { Int(context.pointee.nb_streams) }
 
   /// Lends stream `index` for the duration of `body`; never store the pointer.
-  func withStream<R, E: Error>(
+  func withStream<R: ~Copyable, E: Error>(
     _ index: Int, _ body: (UnsafeMutablePointer<AVStream>) throws(E) -> R
   ) throws(E) -> R? {
     guard index >= 0, index < streamCount, let streams = context.pointee.streams,

@@ -213,7 +213,7 @@ private let mp4FamilyNames: Set<String> = ["mov,mp4,m4a,3gp,3g2,mj2"]
 /// Whether a stream's packet durations count its samples exactly: a codec
 /// with exact packet durations, in a time base that is a whole number of
 /// ticks per sample.
-private func packetDurationsAreExact(_ stream: UnsafeMutablePointer<AVStream>) -> Bool {
+func packetDurationsAreExact(_ stream: UnsafeMutablePointer<AVStream>) -> Bool {
   guard let parameters = stream.pointee.codecpar?.pointee else { return false }
   let timeBase = stream.pointee.time_base
   let rate = Int64(parameters.sample_rate)

@@ -28,8 +28,21 @@ public struct MediaTruth: Decodable, Sendable {
     public var description: String { file }
   }
 
+  public struct Clicks: Decodable, Sendable {
+    public struct File: Decodable, Sendable, CustomStringConvertible {
+      public var file: String
+      /// Media time of the content's time 0.
+      public var offset: Double
+      public var description: String { file }
+    }
+    /// Burst centres in content seconds.
+    public var times: [Double]
+    public var files: [File]
+  }
+
   public var files: [File]
   public var bad: [Bad]
+  public var clicks: Clicks
 
   public static let load: MediaTruth = {
     let url = TestPaths.testMedia.appendingPathComponent("truth.json")

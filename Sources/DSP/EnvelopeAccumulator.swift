@@ -1,0 +1,128 @@
+/// Builds an `Envelope` from blocks of mono samples, each placed by the
+/// index of its first sample.
+///
+/// Sample `i` sits at media time `origin + i / sampleRate`. It belongs to the
+/// grid window `k` whose span `[(k − ½)/rate, (k + ½)/rate)` holds that time;
+/// the first sample of window `k` is `ceil(((k − ½)/rate − origin)·sampleRate)`,
+/// computed the same way wherever it is needed, so accumulators that cover
+/// adjacent sample ranges split at window boundaries merge into exactly the
+/// envelope one accumulator over the whole range gives (same values, bit for
+/// bit: each window is summed by one accumulator, in the same order).
+///
+/// Sums of squares are kept per window in `Double`; blocks may arrive in any
+/// order and overlap (overlapping samples count twice: the caller places
+/// them).
+public struct EnvelopeAccumulator: Sendable {
+  public let rate: Double
+  public let sampleRate: Double
+  public let origin: Double
+  private var firstWindow: Int?
+  private var sums: [Double] = []
+  private var counts: [Int32] = []
+
+  /// - Parameters:
+  ///   - rate: grid points per second (Hz), > 0.
+  ///   - sampleRate: audio samples per second.
+  ///   - origin: media time of sample 0, seconds.
+  public init(rate: Double, sampleRate: Double, origin: Double) {
+    precondition(rate > 0 && sampleRate > 0, "rates must be positive")
+    self.rate = rate
+    self.sampleRate = sampleRate
+    self.origin = origin
+  }
+
+  /// The first sample index that belongs to window `k`.
+  public func firstSample(ofWindow k: Int) -> Int64 {
+    let edge = ((Double(k) - 0.5) / rate - origin) * sampleRate
+    // A hair below an integer is that integer: keeps exact boundaries exact.
+    return Int64((edge - 1e-7).rounded(.up))
+  }
+
+  /// The window that sample `index` belongs to.
+  public func window(ofSample index: Int64) -> Int {
+    var k = Int(((origin + Double(index) / sampleRate) * rate + 0.5).rounded(.down))
+    while firstSample(ofWindow: k) > index { k -= 1 }
+    while firstSample(ofWindow: k + 1) <= index { k += 1 }
+    return k
+  }
+
+  /// Adds `samples`, whose first sample has index `startIndex`.
+  public mutating func add(_ samples: UnsafeBufferPointer<Float>, startingAt startIndex: Int64) {
+    guard !samples.isEmpty, let base = samples.baseAddress else { return }
+    var position = 0
+    var k = window(ofSample: startIndex)
+    while position < samples.count {
+      let windowEnd = firstSample(ofWindow: k + 1) - startIndex
+      let end = Int(Swift.min(Int64(samples.count), windowEnd))
+      if end > position {
+        let sum = sumOfSquares(base + position, count: end - position)
+        addWindow(k, sum: sum, count: Int32(end - position))
+        position = end
+      }
+      k += 1
+    }
+  }
+
+  private mutating func addWindow(_ k: Int, sum: Double, count: Int32) {
+    if firstWindow == nil {
+      firstWindow = k
+    }
+    guard var first = firstWindow else { return }
+    if k < first {
+      let grow = first - k
+      sums.insert(contentsOf: repeatElement(0, count: grow), at: 0)
+      counts.insert(contentsOf: repeatElement(0, count: grow), at: 0)
+      first = k
+      firstWindow = k
+    }
+    let slot = k - first
+    if slot >= sums.count {
+      let grow = slot - sums.count + 1
+      sums.append(contentsOf: repeatElement(0, count: grow))
+      counts.append(contentsOf: repeatElement(0, count: grow))
+    }
+    sums[slot] += sum
+    counts[slot] += count
+  }
+
+  /// Adds another accumulator's windows (same rate, sample rate and origin).
+  public mutating func merge(_ other: EnvelopeAccumulator) {
+    precondition(other.rate == rate && other.sampleRate == sampleRate && other.origin == origin)
+    guard let otherFirst = other.firstWindow else { return }
+    for slot in other.sums.indices where other.counts[slot] > 0 {
+      addWindow(otherFirst + slot, sum: other.sums[slot], count: other.counts[slot])
+    }
+  }
+
+  /// The envelope from the first to the last window that holds samples.
+  public func envelope() -> Envelope {
+    guard let first = firstWindow else { return Envelope(rate: rate, firstIndex: 0, values: []) }
+    var values = [Float](repeating: 0, count: sums.count)
+    for slot in sums.indices where counts[slot] > 0 {
+      values[slot] = Float((sums[slot] / Double(counts[slot])).squareRoot())
+    }
+    return Envelope(rate: rate, firstIndex: first, values: values)
+  }
+}
+
+/// Σ x², in Double, with four independent partial sums so the loop
+/// vectorises; the order is fixed by `count`, so equal inputs give equal sums.
+@inline(__always)
+func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
+  var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+  var i = 0
+  while i + 4 <= count {
+    let a = Double(x[i]), b = Double(x[i + 1]), c = Double(x[i + 2]), d = Double(x[i + 3])
+    s0 += a * a
+    s1 += b * b
+    s2 += c * c
+    s3 += d * d
+    i += 4
+  }
+  while i < count {
+    let a = Double(x[i])
+    s0 += a * a
+    i += 1
+  }
+  return (s0 + s1) + (s2 + s3)
+}

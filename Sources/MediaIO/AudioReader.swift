@@ -1,0 +1,352 @@
+internal import CFFmpeg
+
+/// Streams one audio stream of a file as mono `Float` blocks placed on the
+/// media clock: each block comes with the index of its first sample, and
+/// sample `i` sits at `track.startTime + i / track.sampleRate`.
+///
+/// - Every sample format and channel layout is converted to mono (channels
+///   averaged); the rate is kept.
+/// - The codec delay is trimmed as a player trims it; MP4's edit-list end
+///   bounds the samples (`track.endSample`).
+/// - Gaps in the stream's timestamps are honoured: the next block's index
+///   jumps (by more than one time-base tick's worth of samples).
+/// - Other streams are discarded at the demuxer, so video costs nothing.
+/// Memory stays flat: one frame's samples at a time.
+public struct AudioReader: ~Copyable {
+  public let track: AudioTrack
+  private let input: FormatInput
+  private var decoder: Decoder
+  private let resampler: Resampler
+  private let packet: Packet
+  private let frame: Frame
+  private var mono: [Float] = []
+  /// The first decoded frame, converted at open time (to learn where sample 0 sits).
+  private var pending: (index: Int64, count: Int)?
+  /// Decoder timestamp (seconds) of sample 0, as FFmpeg's decoder reports it.
+  private let decoderOrigin: Double
+  private let timeBase: (num: Int64, den: Int64)
+  private var nextIndex: Int64 = 0
+  private var finished = false
+
+  /// Opens the first audio stream, or stream `streamIndex`.
+  public init(path: String, streamIndex: Int? = nil) throws(MediaError) {
+    _ = try checkReadableFile(path)
+    let input = try failing(as: { openError(path: path, $0) }) { () throws(FFmpegError) in
+      try FormatInput(path: path)
+    }
+    let chosen = try Self.chooseStream(input, path: path, requested: streamIndex)
+    for index in 0..<input.streamCount where index != chosen {
+      input.withStream(index) { $0.pointee.discard = AVDISCARD_ALL }
+    }
+    let opened = try Self.openDecoder(input, stream: chosen, path: path)
+    let parameters = input.withStream(chosen) { $0.pointee.codecpar.pointee }!
+    let streamTimeBase = input.withStream(chosen) { $0.pointee.time_base }!
+    let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: chosen, underlying: $0) }
+    let resampler = try failing(as: wrap) { () throws(FFmpegError) in
+      try Resampler(layout: parameters.ch_layout, format: AVSampleFormat(rawValue: parameters.format), sampleRate: parameters.sample_rate)
+    }
+    let packet = try failing(as: wrap) { () throws(FFmpegError) in try Packet() }
+    let frame = try failing(as: wrap) { () throws(FFmpegError) in try Frame() }
+    let rate = Int(parameters.sample_rate)
+    let codecName = String(cString: avcodec_get_name(parameters.codec_id))
+    let splittable = !codecName.hasPrefix("pcm_") && (input.withStream(chosen) { packetDurationsAreExact($0) } ?? false)
+    let formatName = input.context.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
+    let estimate = input.context.pointee.duration > 0 ? Double(input.context.pointee.duration) / 1e6 : nil
+
+    // Decode up to the first frame to learn where sample 0 sits.
+    var mono: [Float] = []
+    let opening = try failing(as: wrap) { () throws(FFmpegError) in
+      try Self.decodeFirstFrame(
+        input: input, decoder: opened, resampler: resampler, packet: packet, frame: frame,
+        stream: chosen, into: &mono)
+    }
+    guard let first = opening.first else {
+      throw .noAudioStream(path: path, detail: "audio stream #\(chosen) holds no decodable samples; check the file plays")
+    }
+    let skipStart = opening.skipStart
+    let done = opening.ended
+    let origin = first.timestamp ?? 0
+    var start = origin
+    // FFmpeg's MP3 demuxer does not move its timeline back by the encoder
+    // delay it trims; a player presents the first sample at 0 (see probe).
+    if formatName == "mp3" { start -= Double(skipStart) / Double(rate) }
+    var endSample: Int64? = nil
+    if formatName == "mov,mp4,m4a,3gp,3g2,mj2",
+      let edit = input.withStream(chosen, { s -> Double? in
+        let st = s.pointee
+        guard st.start_time != cffmpeg_nopts_value, st.duration != cffmpeg_nopts_value, st.duration > 0 else { return nil }
+        return Double(st.start_time + st.duration) * Double(st.time_base.num) / Double(st.time_base.den)
+      }) ?? nil
+    {
+      endSample = Int64(((edit - origin) * Double(rate)).rounded())
+    }
+    self.input = input
+    self.decoder = opened
+    self.resampler = resampler
+    self.packet = packet
+    self.frame = frame
+    self.mono = mono
+    self.timeBase = (Int64(streamTimeBase.num), Int64(streamTimeBase.den))
+    self.decoderOrigin = origin
+    self.pending = (0, first.count)
+    self.nextIndex = Int64(first.count)
+    self.finished = done
+    self.track = AudioTrack(
+      path: path, streamIndex: chosen,
+      codecName: codecName,
+      sampleRate: rate, channels: Int(parameters.ch_layout.nb_channels), startTime: start,
+      endSample: endSample, splittable: splittable, estimatedDuration: estimate)
+  }
+
+  private static func openDecoder(
+    _ input: borrowing FormatInput, stream: Int, path: String
+  ) throws(MediaError) -> Decoder {
+    let name = input.withStream(stream) { String(cString: avcodec_get_name($0.pointee.codecpar.pointee.codec_id)) } ?? "unknown"
+    let decoder = try failing(as: { .readFailed(path: path, stream: stream, underlying: $0) }) {
+      () throws(FFmpegError) -> Decoder?? in
+      try input.withStream(stream) { (s) throws(FFmpegError) -> Decoder? in try Decoder(stream: s) }
+    }
+    switch consume decoder {
+    case .some(.some(let opened)): return opened
+    default: throw .noDecoder(path: path, stream: stream, codec: name)
+    }
+  }
+
+  /// Feeds packets until the decoder presents its first frame, converted
+  /// into `mono`. Returns its timestamp (seconds) and sample count, the
+  /// signalled start skip, and whether the input ended.
+  private static func decodeFirstFrame(
+    input: borrowing FormatInput, decoder: borrowing Decoder, resampler: borrowing Resampler,
+    packet: borrowing Packet, frame: borrowing Frame, stream: Int, into mono: inout [Float]
+  ) throws(FFmpegError) -> (first: (timestamp: Double?, count: Int)?, skipStart: Int64, ended: Bool) {
+    let timeBase = input.withStream(stream) { $0.pointee.time_base } ?? AVRational(num: 1, den: 1)
+    var skipStart: Int64 = 0
+    var ended = false
+    while !ended {
+      if try input.read(into: packet) {
+        guard packet.streamIndex == stream else { continue }
+        skipStart += packet.skipSamples.start
+        try decoder.send(packet)
+      } else {
+        try decoder.sendEndOfStream()
+        ended = true
+      }
+      if try decoder.receive(into: frame) == .frame {
+        try resampler.convert(frame, into: &mono)
+        let stamp = frame.bestEffortTimestamp.map { Double($0) * Double(timeBase.num) / Double(timeBase.den) }
+        let count = frame.sampleCount
+        frame.unref()
+        return ((stamp, count), skipStart, ended)
+      }
+    }
+    return (nil, skipStart, ended)
+  }
+
+  private static func chooseStream(_ input: borrowing FormatInput, path: String, requested: Int?) throws(MediaError) -> Int {
+    var kinds: [String] = []
+    var firstAudio: Int?
+    for index in 0..<input.streamCount {
+      let type = input.withStream(index) { $0.pointee.codecpar.pointee.codec_type } ?? AVMEDIA_TYPE_UNKNOWN
+      let name = type == AVMEDIA_TYPE_AUDIO ? "audio" : type == AVMEDIA_TYPE_VIDEO ? "video" : "other"
+      kinds.append("#\(index) \(name)")
+      if type == AVMEDIA_TYPE_AUDIO && firstAudio == nil { firstAudio = index }
+      if index == requested && type != AVMEDIA_TYPE_AUDIO {
+        throw .noAudioStream(path: path, detail: "stream #\(index) is \(name), not audio (streams: \(kinds.joined(separator: ", "))…); pick an audio stream with --stream")
+      }
+    }
+    if let requested {
+      guard requested >= 0 && requested < input.streamCount else {
+        throw .noAudioStream(path: path, detail: "there is no stream #\(requested) (streams: \(kinds.joined(separator: ", "))); pick an audio stream with --stream")
+      }
+      return requested
+    }
+    guard let firstAudio else {
+      throw .noAudioStream(path: path, detail: "no audio stream (streams: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))); audio-based alignment needs the recording's sound")
+    }
+    return firstAudio
+  }
+
+  /// Decodes from the start to the end, calling `body(firstIndex, samples)`
+  /// for each block in order. The buffer is valid only during the call.
+  /// With `end`, stops once the samples before `end` are delivered (the
+  /// last block may reach past it).
+  public mutating func read(
+    until end: Int64? = nil, _ body: (Int64, UnsafeBufferPointer<Float>) -> Void
+  ) throws(MediaError) {
+    if let pending {
+      deliver(index: pending.index, count: pending.count, body)
+      self.pending = nil
+    }
+    let path = track.path
+    let stream = track.streamIndex
+    let tolerance = max(2, (timeBase.num * Int64(track.sampleRate) + timeBase.den - 1) / timeBase.den + 1)
+    let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: stream, underlying: $0) }
+    while true {
+      // Drain every frame the decoder holds, then feed it the next packet.
+      do throws(FFmpegError) {
+        while try decoder.receive(into: frame) == .frame {
+          try resampler.convert(frame, into: &mono)
+          var index = nextIndex
+          if let stamp = frame.bestEffortTimestamp {
+            let seconds = Double(stamp) * Double(timeBase.num) / Double(timeBase.den)
+            let stamped = Int64(((seconds - decoderOrigin) * Double(track.sampleRate)).rounded())
+            if abs(stamped - index) > tolerance { index = stamped }  // a gap or an overlap
+          }
+          deliver(index: index, count: frame.sampleCount, body)
+          nextIndex = index + Int64(frame.sampleCount)
+          frame.unref()
+        }
+      } catch {
+        throw wrap(error)
+      }
+      if finished { return }
+      if let end, nextIndex >= end { return }
+      do throws(FFmpegError) {
+        if try input.read(into: packet) {
+          if packet.streamIndex == stream { try decoder.send(packet) }
+        } else {
+          try decoder.sendEndOfStream()
+          finished = true
+        }
+      } catch {
+        if error.isInvalidData || error.code == cffmpeg_averror(EIO), error.function == "av_read_frame" {
+          throw .truncated(path: path, detail: "reading stopped at sample \(nextIndex) (\(error))")
+        }
+        throw wrap(error)
+      }
+    }
+  }
+
+  /// Decodes the samples with indices in `range` only, starting from a seek
+  /// `preroll` seconds before the range (decoders need a few frames of
+  /// history; errors in the pre-roll are expected and ignored). Each frame is
+  /// placed by its packet's entry in `table`, so the samples are exactly
+  /// those a read from the start gives. Needs `track.splittable`.
+  public mutating func read(
+    range: Range<Int64>, table: PacketTable, preroll: Double = 0.5,
+    _ body: (Int64, UnsafeBufferPointer<Float>) -> Void
+  ) throws(MediaError) {
+    let path = track.path
+    let stream = track.streamIndex
+    let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: stream, underlying: $0) }
+    if range.lowerBound <= 0 {
+      // The first range decodes from the start, as a whole-file read does.
+      try read(until: range.upperBound) { index, samples in
+        let high = min(Int64(samples.count), range.upperBound - index)
+        if high > 0 { body(index, UnsafeBufferPointer(rebasing: samples[0..<Int(high)])) }
+      }
+      return
+    }
+    var lead = preroll
+    attempt: for _ in 0..<4 {
+      pending = nil
+      finished = false
+      let target = max(decoderOrigin, decoderOrigin + Double(range.lowerBound) / Double(track.sampleRate) - lead)
+      let ticks = Int64((target * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
+      do throws(FFmpegError) {
+        FFmpegLog.clear()
+        try check("av_seek_frame", av_seek_frame(input.context, Int32(stream), ticks, AVSEEK_FLAG_BACKWARD))
+        avcodec_flush_buffers(decoder.context)
+      } catch {
+        throw wrap(error)
+      }
+      var placedFirst = false
+      while !finished {
+        do throws(FFmpegError) {
+          if try input.read(into: packet) {
+            guard packet.streamIndex == stream else { continue }
+            do throws(FFmpegError) {
+              try decoder.send(packet)
+            } catch where !placedFirst && error.isInvalidData {
+              continue  // pre-roll: a frame whose history was skipped
+            }
+          } else {
+            try decoder.sendEndOfStream()
+            finished = true
+          }
+          while try decoder.receive(into: frame) == .frame {
+            defer { frame.unref() }
+            let position = frame.pointer.pointee.pkt_pos
+            guard let index = table.sample(atPosition: position) else {
+              throw FFmpegError(code: cffmpeg_invaliddata, function: "av_read_frame", logged: "packet at byte \(position) is not in the packet table")
+            }
+            if !placedFirst {
+              placedFirst = true
+              if index > range.lowerBound {
+                lead *= 2  // the seek landed after the range: start earlier
+                continue attempt
+              }
+            }
+            if index >= range.upperBound {
+              return
+            }
+            try resampler.convert(frame, into: &mono)
+            let count = Int64(frame.sampleCount)
+            let low = max(index, range.lowerBound)
+            let high = min(index + count, range.upperBound)
+            if high > low {
+              mono.withUnsafeBufferPointer { all in
+                body(low, UnsafeBufferPointer(rebasing: all[Int(low - index)..<Int(high - index)]))
+              }
+            }
+          }
+        } catch {
+          throw wrap(error)
+        }
+      }
+      return
+    }
+    throw .readFailed(
+      path: path, stream: stream,
+      underlying: FFmpegError(code: cffmpeg_invaliddata, function: "av_seek_frame", logged: "could not seek before sample \(range.lowerBound)"))
+  }
+
+  /// Clips a block to `track.endSample` and hands it over.
+  private func deliver(index: Int64, count: Int, _ body: (Int64, UnsafeBufferPointer<Float>) -> Void) {
+    var usable = count
+    if let end = track.endSample { usable = Int(max(0, min(Int64(count), end - index))) }
+    guard usable > 0 else { return }
+    mono.withUnsafeBufferPointer { all in body(index, UnsafeBufferPointer(rebasing: all[0..<usable])) }
+  }
+
+  /// One demuxing pass over the stream: where every packet's first presented
+  /// sample falls. Needs `track.splittable`.
+  public static func packetTable(path: String, streamIndex: Int) throws(MediaError) -> PacketTable {
+    let input = try failing(as: { openError(path: path, $0) }) { () throws(FFmpegError) in
+      try FormatInput(path: path)
+    }
+    for index in 0..<input.streamCount where index != streamIndex {
+      input.withStream(index) { $0.pointee.discard = AVDISCARD_ALL }
+    }
+    let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: streamIndex, underlying: $0) }
+    let packet = try failing(as: wrap) { () throws(FFmpegError) in try Packet() }
+    guard let (num, den, rate) = input.withStream(streamIndex, { s in
+      (Int64(s.pointee.time_base.num), Int64(s.pointee.time_base.den), Int64(s.pointee.codecpar.pointee.sample_rate))
+    }) else { throw .noAudioStream(path: path, detail: "there is no stream #\(streamIndex)") }
+    var positions: [Int64] = []
+    var firstSample: [Int64] = []
+    var cumulative: Int64 = 0
+    var skipStart: Int64 = 0
+    var skipEnd: Int64 = 0
+    var sorted = true
+    while true {
+      let more: Bool
+      do throws(FFmpegError) { more = try input.read(into: packet) } catch { throw wrap(error) }
+      guard more else { break }
+      guard packet.streamIndex == streamIndex, !packet.isDiscarded else { continue }
+      let skip = packet.skipSamples
+      if positions.isEmpty { skipStart = skip.start }
+      skipEnd += skip.end
+      if let last = positions.last, packet.pointer.pointee.pos <= last { sorted = false }
+      positions.append(packet.pointer.pointee.pos)
+      firstSample.append(cumulative - skipStart)
+      cumulative += max(0, packet.duration) * num * rate / den
+    }
+    if !sorted {
+      let order = positions.indices.sorted { positions[$0] < positions[$1] }
+      positions = order.map { positions[$0] }
+      firstSample = order.map { firstSample[$0] }
+    }
+    return PacketTable(positions: positions, firstSample: firstSample, totalSamples: max(0, cumulative - skipStart - skipEnd))
+  }
+}
