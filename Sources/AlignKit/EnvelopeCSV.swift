@@ -1,13 +1,11 @@
 import DSP
 
-/// `time,rms` CSV text of an envelope: time in media seconds, RMS linear
-/// (full scale 1) or in dBFS.
-public func envelopeCSV(_ envelope: Envelope, decibels: Bool) -> String {
+/// Writes an envelope as CSV `time,rms` (linear, full scale 1) or
+/// `time,rms_db` (dBFS): time in media seconds, one row per grid point.
+public func writeEnvelopeCSV(_ envelope: Envelope, decibels: Bool, to writer: inout ChunkWriter) throws(AtomicFile.WriteError) {
   let values = decibels ? envelope.decibels() : envelope.values
-  var text = decibels ? "time,rms_db\n" : "time,rms\n"
-  text.reserveCapacity(values.count * 24)
+  try writer.write(decibels ? "time,rms_db\n" : "time,rms\n")
   for (i, value) in values.enumerated() {
-    text += "\(envelope.time(at: i)),\(value)\n"
+    try writer.write("\(envelope.time(at: i)),\(value)\n")
   }
-  return text
 }

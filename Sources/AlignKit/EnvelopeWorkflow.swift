@@ -40,16 +40,23 @@ public struct AudioEnvelope: Sendable {
 public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(MediaError) -> AudioEnvelope {
   var reader = try AudioReader(path: path, streamIndex: options.streamIndex)
   let track = reader.track
-  var accumulator = EnvelopeAccumulator(rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime)
   let seconds = track.estimatedDuration ?? 0
+  var accumulator = EnvelopeAccumulator(
+    rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime, expectedDuration: seconds)
   let threads = min(options.threads, Int(seconds / options.minimumSecondsPerThread))
   guard threads > 1, track.splittable else {
     try reader.read { index, samples in accumulator.add(samples, startingAt: index) }
     return AudioEnvelope(track: track, envelope: accumulator.envelope(), threadsUsed: 1)
   }
   _ = consume reader
-  let table = try AudioReader.packetTable(path: path, streamIndex: track.streamIndex)
-  var total = table.totalSamples
+  // MP4/MOV place frames by their timestamps; others by a packet table built
+  // in one demuxing pass.
+  let table =
+    track.seekTimestampsAreExact && track.endSample != nil
+    ? nil : try AudioReader.packetTable(path: path, streamIndex: track.streamIndex)
+  guard var total = table?.totalSamples ?? track.endSample else {
+    throw .readFailed(path: path, stream: track.streamIndex, underlying: FFmpegError(code: -1, function: "envelope", logged: "no sample count to split by"))
+  }
   if let end = track.endSample { total = min(total, end) }
   // Split at window boundaries so that each window is summed in one range.
   let firstWindow = accumulator.window(ofSample: 0)
@@ -61,14 +68,16 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   }
   bounds.append(total)
   let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
-  let template = accumulator
+  let template = EnvelopeAccumulator(rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime)
   let parts: [EnvelopeAccumulator]
   do {
     parts = try await withThrowingTaskGroup(of: EnvelopeAccumulator.self) { group in
       for range in ranges {
         group.addTask {
-          var part = template
-          var reader = try AudioReader(path: path, streamIndex: track.streamIndex)
+          var part = EnvelopeAccumulator(
+            rate: template.rate, sampleRate: template.sampleRate, origin: template.origin,
+            expectedDuration: Double(range.count) / template.sampleRate)
+          var reader = try AudioReader(path: path, streamIndex: track.streamIndex, sameAs: track)
           try reader.read(range: range, table: table) { index, samples in part.add(samples, startingAt: index) }
           return part
         }

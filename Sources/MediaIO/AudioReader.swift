@@ -16,7 +16,7 @@ public struct AudioReader: ~Copyable {
   public let track: AudioTrack
   private let input: FormatInput
   private var decoder: Decoder
-  private let resampler: Resampler
+  private var resampler: Resampler
   private let packet: Packet
   private let frame: Frame
   private var mono: [Float] = []
@@ -24,15 +24,23 @@ public struct AudioReader: ~Copyable {
   private var pending: (index: Int64, count: Int)?
   /// Decoder timestamp (seconds) of sample 0, as FFmpeg's decoder reports it.
   private let decoderOrigin: Double
+  /// The same in samples, where the time base is whole samples.
+  private let decoderOriginTicks: Int64
   private let timeBase: (num: Int64, den: Int64)
   private var nextIndex: Int64 = 0
   private var finished = false
 
   /// Opens the first audio stream, or stream `streamIndex`.
-  public init(path: String, streamIndex: Int? = nil) throws(MediaError) {
+  ///
+  /// - Parameter sameAs: a track this file was already opened for; with an
+  ///   MP4/MOV track, the container header is trusted as complete and
+  ///   FFmpeg's stream-info probing (which buffers packets) is skipped. Used
+  ///   by split reads, which open the file once per range.
+  public init(path: String, streamIndex: Int? = nil, sameAs: AudioTrack? = nil) throws(MediaError) {
     _ = try checkReadableFile(path)
+    let quick = sameAs?.seekTimestampsAreExact == true
     let input = try failing(as: { openError(path: path, $0) }) { () throws(FFmpegError) in
-      try FormatInput(path: path)
+      try FormatInput(path: path, readStreamInfo: !quick)
     }
     let chosen = try Self.chooseStream(input, path: path, requested: streamIndex)
     for index in 0..<input.streamCount where index != chosen {
@@ -42,9 +50,7 @@ public struct AudioReader: ~Copyable {
     let parameters = input.withStream(chosen) { $0.pointee.codecpar.pointee }!
     let streamTimeBase = input.withStream(chosen) { $0.pointee.time_base }!
     let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: chosen, underlying: $0) }
-    let resampler = try failing(as: wrap) { () throws(FFmpegError) in
-      try Resampler(layout: parameters.ch_layout, format: AVSampleFormat(rawValue: parameters.format), sampleRate: parameters.sample_rate)
-    }
+    var resampler = Resampler()
     let packet = try failing(as: wrap) { () throws(FFmpegError) in try Packet() }
     let frame = try failing(as: wrap) { () throws(FFmpegError) in try Frame() }
     let rate = Int(parameters.sample_rate)
@@ -57,7 +63,7 @@ public struct AudioReader: ~Copyable {
     var mono: [Float] = []
     let opening = try failing(as: wrap) { () throws(FFmpegError) in
       try Self.decodeFirstFrame(
-        input: input, decoder: opened, resampler: resampler, packet: packet, frame: frame,
+        input: input, decoder: opened, resampler: &resampler, packet: packet, frame: frame,
         stream: chosen, into: &mono)
     }
     guard let first = opening.first else {
@@ -88,6 +94,8 @@ public struct AudioReader: ~Copyable {
     self.mono = mono
     self.timeBase = (Int64(streamTimeBase.num), Int64(streamTimeBase.den))
     self.decoderOrigin = origin
+    let ticksPerSample = Int64(streamTimeBase.den) / max(1, Int64(streamTimeBase.num) * Int64(rate))
+    self.decoderOriginTicks = ticksPerSample > 0 ? Int64((origin * Double(streamTimeBase.den) / Double(streamTimeBase.num)).rounded()) / ticksPerSample : 0
     self.pending = (0, first.count)
     self.nextIndex = Int64(first.count)
     self.finished = done
@@ -95,7 +103,8 @@ public struct AudioReader: ~Copyable {
       path: path, streamIndex: chosen,
       codecName: codecName,
       sampleRate: rate, channels: Int(parameters.ch_layout.nb_channels), startTime: start,
-      endSample: endSample, splittable: splittable, estimatedDuration: estimate)
+      endSample: endSample, splittable: splittable,
+      seekTimestampsAreExact: splittable && formatName == "mov,mp4,m4a,3gp,3g2,mj2", estimatedDuration: estimate)
   }
 
   private static func openDecoder(
@@ -116,7 +125,7 @@ public struct AudioReader: ~Copyable {
   /// into `mono`. Returns its timestamp (seconds) and sample count, the
   /// signalled start skip, and whether the input ended.
   private static func decodeFirstFrame(
-    input: borrowing FormatInput, decoder: borrowing Decoder, resampler: borrowing Resampler,
+    input: borrowing FormatInput, decoder: borrowing Decoder, resampler: inout Resampler,
     packet: borrowing Packet, frame: borrowing Frame, stream: Int, into mono: inout [Float]
   ) throws(FFmpegError) -> (first: (timestamp: Double?, count: Int)?, skipStart: Int64, ended: Bool) {
     let timeBase = input.withStream(stream) { $0.pointee.time_base } ?? AVRational(num: 1, den: 1)
@@ -221,9 +230,11 @@ public struct AudioReader: ~Copyable {
   /// `preroll` seconds before the range (decoders need a few frames of
   /// history; errors in the pre-roll are expected and ignored). Each frame is
   /// placed by its packet's entry in `table`, so the samples are exactly
-  /// those a read from the start gives. Needs `track.splittable`.
+  /// those a read from the start gives. Needs `track.splittable`; `table`
+  /// may be nil when `track.seekTimestampsAreExact` (frames are then placed
+  /// by their timestamps).
   public mutating func read(
-    range: Range<Int64>, table: PacketTable, preroll: Double = 0.5,
+    range: Range<Int64>, table: PacketTable?, preroll: Double = 0.5,
     _ body: (Int64, UnsafeBufferPointer<Float>) -> Void
   ) throws(MediaError) {
     let path = track.path
@@ -266,9 +277,20 @@ public struct AudioReader: ~Copyable {
           }
           while try decoder.receive(into: frame) == .frame {
             defer { frame.unref() }
-            let position = frame.pointer.pointee.pkt_pos
-            guard let index = table.sample(atPosition: position) else {
-              throw FFmpegError(code: cffmpeg_invaliddata, function: "av_read_frame", logged: "packet at byte \(position) is not in the packet table")
+            let index: Int64
+            if let table {
+              let position = frame.pointer.pointee.pkt_pos
+              guard let placed = table.sample(atPosition: position) else {
+                throw FFmpegError(code: cffmpeg_invaliddata, function: "av_read_frame", logged: "packet at byte \(position) is not in the packet table")
+              }
+              index = placed
+            } else {
+              guard let stamp = frame.bestEffortTimestamp else {
+                throw FFmpegError(code: cffmpeg_invaliddata, function: "avcodec_receive_frame", logged: "a frame without a timestamp after a seek")
+              }
+              // Exact: the caller checked seekTimestampsAreExact (a time base of whole samples).
+              let ticksPerSample = timeBase.den / (timeBase.num * Int64(track.sampleRate))
+              index = stamp / ticksPerSample - decoderOriginTicks
             }
             if !placedFirst {
               placedFirst = true

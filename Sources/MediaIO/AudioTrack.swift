@@ -17,6 +17,10 @@ public struct AudioTrack: Sendable, Equatable {
   /// can be decoded in parallel ranges. False for PCM (its packets are cut
   /// wherever a read starts, and it needs no decoding to speed up).
   public var splittable: Bool
+  /// Timestamps after a seek place samples exactly (MP4/MOV: an index of
+  /// every packet, in a time base of whole samples), so a split read needs
+  /// no packet table.
+  public var seekTimestampsAreExact: Bool
   /// The container's duration estimate, seconds (for planning only).
   public var estimatedDuration: Double?
 }

@@ -9,13 +9,17 @@ internal import CFFmpeg
 struct FormatInput: ~Copyable {
   let context: UnsafeMutablePointer<AVFormatContext>
 
-  init(path: String) throws(FFmpegError) {
+  /// - Parameter readStreamInfo: also run `avformat_find_stream_info`
+  ///   (decodes a little of each stream to complete the codec parameters).
+  ///   Only skip it for a file already opened once with it, whose container
+  ///   header is complete (MP4/MOV).
+  init(path: String, readStreamInfo: Bool = true) throws(FFmpegError) {
     FFmpegLog.clear()
     var opened: UnsafeMutablePointer<AVFormatContext>? = nil
     // On failure avformat_open_input frees what it allocated.
     try check("avformat_open_input", avformat_open_input(&opened, path, nil, nil))
     guard let opened else { throw .outOfMemory }
-    let rc = avformat_find_stream_info(opened, nil)
+    let rc = readStreamInfo ? avformat_find_stream_info(opened, nil) : 0
     if rc < 0 {
       var owned: UnsafeMutablePointer<AVFormatContext>? = opened
       avformat_close_input(&owned)

@@ -47,16 +47,18 @@ extension MediaAlign {
         printError(error.description)
         throw ExitCode.failure
       }
-      let csv = envelopeCSV(result.envelope, decibels: db)
-      if let output {
-        do {
-          try AtomicFile.write(Data(csv.utf8), to: output)
-        } catch {
-          printError(error.description)
-          throw ExitCode.failure
+      do {
+        let write = { (writer: inout ChunkWriter) throws(AtomicFile.WriteError) in
+          try writeEnvelopeCSV(result.envelope, decibels: db, to: &writer)
         }
-      } else {
-        FileHandle.standardOutput.write(Data(csv.utf8))
+        if let output {
+          try AtomicFile.write(to: output, write)
+        } else {
+          try AtomicFile.writeStandardOutput(write)
+        }
+      } catch {
+        printError(error.description)
+        throw ExitCode.failure
       }
     }
   }
