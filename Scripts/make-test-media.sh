@@ -72,6 +72,12 @@ ff -f lavfi -i "$CLICKS" -c:a libvorbis -q:a 3 "${BX[@]}" "$out/clicks/vorbis.og
 ff -f lavfi -i "$CLICKS" -c:a flac "${BX[@]}" "$out/clicks/flac.flac"
 ff -f lavfi -i "testsrc=size=64x48:rate=10:duration=4" -itsoffset 0.5 -f lavfi -i "$CLICKS" \
    "${X264[@]}" -c:a aac -b:a 64k "${BX[@]}" "$out/clicks/late_aac.mp4"
+# A gap in the audio timestamps: a 440 Hz tone with the clicks, whose
+# timestamps jump by 0.5 s at 1 s (FLAC in Matroska keeps the jump), so the
+# clicks at 1.3 and 2.1 s play at 1.8 and 2.6 s and 1.0 - 1.5 s holds no audio.
+ff -f lavfi -i "$CLICKS" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=3" \
+   -filter_complex "[1]volume=0.8[t];[0][t]amix=inputs=2:normalize=0,asetpts='if(gte(T,1),PTS+0.5/TB,PTS)'" \
+   -c:a flac "${BX[@]}" "$out/clicks/gap_flac.mkv"
 # Sample formats: the same 0.5 s of a stereo signal (left 300 Hz, right a
 # 700 Hz burst) as packed PCM of every width; planar formats come from the
 # lossy decoders above.
@@ -142,7 +148,8 @@ cat > "$out/truth.json" <<JSON
       {"file": "clicks/vorbis.ogg", "offset": 0.0},
       {"file": "clicks/flac.flac", "offset": 0.0},
       {"file": "clicks/late_aac.mp4", "offset": 0.499333333}
-    ]
+    ],
+    "gap": {"file": "clicks/gap_flac.mkv", "gap_start": 1.0, "gap_end": 1.5, "clicks_after_gap": [1.8, 2.6], "tone_rms": 0.0707}
   },
   "bad": [
     {"file": "bad/empty.mp4", "error": "empty"},

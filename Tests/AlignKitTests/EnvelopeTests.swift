@@ -85,6 +85,28 @@ struct EnvelopeTests {
     }
   }
 
+  @Test("a jump in the audio timestamps stays a gap of silence")
+  func timestampGap() async throws {
+    let gap = Self.clicks.gap
+    let result = try await envelope(gap.file, rate: 100)
+    let envelope = result.envelope
+    for i in envelope.values.indices {
+      let time = envelope.time(at: i)
+      // The last frame before the jump runs past 1.0 s (FLAC frames are
+      // 4608 samples); 1.1 - 1.45 s is inside the gap.
+      if time >= gap.gapStart + 0.1 && time <= gap.gapEnd - 0.05 {
+        #expect(envelope.values[i] == 0, "\(time) s is inside the gap but holds \(envelope.values[i])")
+      }
+      if time >= 0.2 && time <= 0.4 {
+        #expect(abs(Double(envelope.values[i]) - gap.toneRms) < 0.002, "tone at \(time) s: \(envelope.values[i])")
+      }
+    }
+    for click in gap.clicksAfterGap {
+      let found = peak(envelope, around: click)
+      #expect(abs(found - click) <= 0.010 + 1e-9, "click expected at \(click) s, found at \(found) s")
+    }
+  }
+
   @Test("a file without audio is a clear error")
   func noAudio() async throws {
     let path = TestPaths.media("video_only.mp4")

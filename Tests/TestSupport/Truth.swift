@@ -35,9 +35,17 @@ public struct MediaTruth: Decodable, Sendable {
       public var offset: Double
       public var description: String { file }
     }
+    public struct Gap: Decodable, Sendable {
+      public var file: String
+      public var gapStart: Double
+      public var gapEnd: Double
+      public var clicksAfterGap: [Double]
+      public var toneRms: Double
+    }
     /// Burst centres in content seconds.
     public var times: [Double]
     public var files: [File]
+    public var gap: Gap
   }
 
   public var files: [File]
