@@ -7,6 +7,7 @@ let package = Package(
     .executable(name: "mediaalign", targets: ["mediaalign"]),
     .library(name: "MediaIO", targets: ["MediaIO"]),
     .library(name: "DSP", targets: ["DSP"]),
+    .library(name: "TimeSeries", targets: ["TimeSeries"]),
     .library(name: "AlignKit", targets: ["AlignKit"]),
   ],
   dependencies: [
@@ -27,15 +28,17 @@ let package = Package(
 
     /// The only module that touches FFmpeg pointers; its API is plain values.
     .target(name: "MediaIO", dependencies: ["CFFmpeg"]),
+    /// Sensor CSV reading and writing, and time parsing.
+    .target(name: "TimeSeries"),
     /// Signal processing on plain arrays: envelopes (and, later, correlation).
     .target(name: "DSP"),
     /// The workflows the commands call.
-    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP"]),
+    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries"]),
     /// The command-line tool: parsing and printing only.
     .executableTarget(
       name: "mediaalign",
       dependencies: [
-        "AlignKit",
+        "AlignKit", "MediaIO", "TimeSeries",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -44,6 +47,7 @@ let package = Package(
 
     .target(name: "TestSupport", path: "Tests/TestSupport"),
     .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
+    .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "TestSupport"]),
     .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
     .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign"]),

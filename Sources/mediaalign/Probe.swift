@@ -2,20 +2,22 @@ import AlignKit
 import ArgumentParser
 import Foundation
 import MediaIO
+import TimeSeries
 
 extension MediaAlign {
   struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Describe media files: container, streams, exact durations and warnings.",
+      abstract: "Describe media files (container, streams, exact durations) and sensor CSVs (rows, rate, gaps).",
       discussion: """
-        Exact durations count what a player presents: audio samples after the codec \
+        Files ending in .csv, .tsv or .txt are read as sensor time series (with the CSV \
+        options below); everything else as media. Exact durations count what a player presents: audio samples after the codec \
         delay and padding are trimmed, video frames by their timestamps. With several \
         files, each bad one is reported on stderr and the others go on; the exit code \
         is 1 if any failed.
         """
     )
 
-    @Argument(help: "Media files to probe.", completion: .file())
+    @Argument(help: "Media files and sensor CSVs to probe.", completion: .file())
     var files: [String] = []
 
     @Flag(name: .long, help: "Print JSON (one object for one file, an array for several).")
@@ -27,6 +29,9 @@ extension MediaAlign {
     @Flag(name: .long, help: "Decode every audio stream to count samples, even where packets are exact.")
     var decodeAudio = false
 
+    @OptionGroup(title: "Sensor CSV options")
+    var series: SeriesOptions
+
     func validate() throws {
       if files.isEmpty { throw ValidationError("Name at least one media file to probe.") }
       if headerOnly && decodeAudio { throw ValidationError("--header-only and --decode-audio exclude each other.") }
@@ -34,7 +39,7 @@ extension MediaAlign {
 
     func run() throws {
       let outcomes = AlignKit.probe(
-        paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio))
+        paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio), csv: series.csvOptions)
       var failed = 0
       for case .failed(_, let message) in outcomes {
         failed += 1
@@ -43,12 +48,18 @@ extension MediaAlign {
       if json {
         let values = outcomes.map(ProbeJSON.init)
         if files.count == 1 {
-          if case .media = outcomes[0] { print(try encodeJSON(values[0])) }
+          if case .failed = outcomes[0] {} else { print(try encodeJSON(values[0])) }
         } else {
           print(try encodeJSON(values))
         }
       } else {
-        for case .media(let info) in outcomes { print(ProbeText.render(info)) }
+        for outcome in outcomes {
+          switch outcome {
+          case .media(let info): print(ProbeText.render(info))
+          case .series(let info): print(SeriesText.render(info))
+          case .failed: break
+          }
+        }
       }
       if failed > 0 { throw ExitCode.failure }
     }
@@ -59,11 +70,13 @@ extension MediaAlign {
 /// path and its error.
 enum ProbeJSON: Encodable {
   case media(MediaInfo)
+  case series(SeriesInfo)
   case failed(path: String, error: String)
 
   init(_ outcome: ProbeOutcome) {
     switch outcome {
     case .media(let info): self = .media(info)
+    case .series(let info): self = .series(info)
     case .failed(let path, let message): self = .failed(path: path, error: message)
     }
   }
@@ -73,6 +86,7 @@ enum ProbeJSON: Encodable {
   func encode(to encoder: Encoder) throws {
     switch self {
     case .media(let info): try info.encode(to: encoder)
+    case .series(let info): try info.encode(to: encoder)
     case .failed(let path, let error):
       var container = encoder.container(keyedBy: Keys.self)
       try container.encode(path, forKey: .path)

@@ -1,0 +1,377 @@
+/// Reads sensor CSVs (see `CSVOptions`) into a `TimeSeriesTable`.
+///
+/// Streaming: the file is read in 1 MiB chunks and parsed straight into
+/// per-column arrays (sized once from the file size), so the text is never
+/// held whole. Numbers are parsed without copying (`parseDouble`).
+/// Missing cells (empty, `NaN`, `NA`, `N/A`, `null`, `None`) become NaN;
+/// a column whose first rows are mostly not numbers is kept as text; a
+/// numeric column's unreadable cells are counted (first ones with their
+/// line) and treated as missing.
+public enum CSVReader {
+  /// Rows used to decide which columns are numbers.
+  static let typingRows = 256
+
+  public static func read(path: String, options: CSVOptions = CSVOptions()) throws(SeriesError) -> TimeSeriesTable {
+    let file = try ChunkedFile(path: path)
+    if file.size == 0 { throw .empty(path: path) }
+    _ = try file.refill()
+    let delimiter =
+      options.delimiter
+      ?? detectDelimiter(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[0..<min(file.end, 1 << 16)]))
+    var scanner = RecordScanner(file: file, path: path, delimiter: delimiter)
+    var builder = TableBuilder(path: path, options: options, delimiter: delimiter, fileSize: file.size)
+    while try scanner.next() {
+      builder.bytesConsumed = file.consumed
+      try builder.add(&scanner)
+    }
+    return try builder.finish()
+  }
+}
+
+/// Parses a time cell in the mode the first data row chose.
+enum TimeMode {
+  case number(scale: Double)
+  case iso
+  case format(TimeFormat)
+}
+
+let missingTokens: Set<String> = ["", "nan", "na", "n/a", "null", "none", "#n/a", "-nan"]
+
+@inline(__always)
+func isMissing(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  if bytes.isEmpty { return true }
+  if bytes.count > 4 { return false }
+  let first = bytes[0] | 0x20
+  guard first == UInt8(ascii: "n") || first == UInt8(ascii: "#") || first == UInt8(ascii: "-") else { return false }
+  return missingTokens.contains(String(decoding: bytes, as: UTF8.self).lowercased())
+}
+
+/// A number, accepting a decimal comma when the delimiter is not a comma.
+@inline(__always)
+func parseNumber(_ bytes: UnsafeRawBufferPointer, decimalComma: Bool) -> Double? {
+  if let value = parseDouble(bytes) { return value }
+  guard decimalComma, let comma = bytes.firstIndex(of: UInt8(ascii: ",")),
+    bytes.lastIndex(of: UInt8(ascii: ",")) == comma, !bytes.contains(UInt8(ascii: "."))
+  else { return nil }
+  var copy = [UInt8](bytes)
+  copy[comma] = UInt8(ascii: ".")
+  return copy.withUnsafeBytes { parseDouble($0) }
+}
+
+private struct ColumnBuilder {
+  var name: String
+  var isText = false
+  var numbers: [Double] = []
+  var texts: [String] = []
+  var missing = 0
+  var unreadable = 0
+  var firstUnreadable: [(line: Int, text: String)] = []
+  /// Typing phase: raw cells of the first rows.
+  var sample: [String?] = []
+}
+
+private struct TableBuilder {
+  let path: String
+  let options: CSVOptions
+  let delimiter: UInt8
+  let fileSize: Int64
+  var names: [String] = []
+  var timeIndex: Int?
+  var timeName: String?
+  var columns: [ColumnBuilder] = []
+  var times: [Double] = []
+  var mode: TimeMode?
+  var typed = false
+  var sampleLines: [Int] = []
+  var sampleTimes: [Double] = []
+  var firstDataLine = 0
+  var headerDone = false
+  var previousTime = -Double.infinity
+  var previousText = ""
+  var outOfOrder = 0
+  var duplicates = 0
+  var rows = 0
+  /// Bytes of the file consumed so far (set by the reader).
+  var bytesConsumed: Int64 = 0
+
+  init(path: String, options: CSVOptions, delimiter: UInt8, fileSize: Int64) {
+    self.path = path
+    self.options = options
+    self.delimiter = delimiter
+    self.fileSize = fileSize
+  }
+
+  var decimalComma: Bool { delimiter != UInt8(ascii: ",") }
+
+  mutating func add(_ scanner: inout RecordScanner) throws(SeriesError) {
+    if scanner.isBlank { return }
+    if !headerDone {
+      headerDone = true
+      try setUpColumns(&scanner)
+      if options.hasHeader { return }
+    }
+    guard scanner.fields.count == names.count else {
+      throw .raggedRow(path: path, line: scanner.line, fields: scanner.fields.count, expected: names.count)
+    }
+    if firstDataLine == 0 { firstDataLine = scanner.line }
+    let time = try readTime(&scanner)
+    if time < previousTime {
+      if !options.sort {
+        throw .timeBackwards(
+          path: path, line: scanner.line, column: timeName ?? "time", previous: previousText,
+          value: timeIndex.map { scanner.fieldString($0) } ?? "\(time)")
+      }
+      outOfOrder += 1
+    } else if time == previousTime {
+      duplicates += 1
+    }
+    if time >= previousTime || !options.sort {
+      previousTime = time
+      if let timeIndex { previousText = scanner.fieldString(timeIndex) }
+    }
+    rows += 1
+    if !typed {
+      for c in columns.indices {
+        let field = fieldIndex(c)
+        let text = scanner.withField(field) { isMissing($0) ? nil : String(decoding: $0, as: UTF8.self) }
+        columns[c].sample.append(text)
+      }
+      sampleLines.append(scanner.line)
+      sampleTimes.append(time)
+      if sampleLines.count >= CSVReader.typingRows { decideTypes() }
+      return
+    }
+    times.append(time)
+    for c in columns.indices {
+      let field = fieldIndex(c)
+      if columns[c].isText {
+        columns[c].texts.append(scanner.withField(field) { isMissing($0) ? "" : String(decoding: $0, as: UTF8.self) })
+        if columns[c].texts.last == "" { columns[c].missing += 1 }
+        continue
+      }
+      let value = scanner.withField(field) { (bytes) -> Double? in
+        if let v = parseDouble(bytes) { return v }
+        if isMissing(bytes) { return .nan }
+        return parseNumber(bytes, decimalComma: decimalComma)
+      }
+      if let value {
+        columns[c].numbers.append(value)
+        if value.isNaN { columns[c].missing += 1 }
+      } else {
+        columns[c].numbers.append(.nan)
+        noteUnreadable(c, line: scanner.line, text: scanner.fieldString(field))
+      }
+    }
+  }
+
+  /// Field index of column builder `c` (the time column is not a builder).
+  @inline(__always)
+  func fieldIndex(_ c: Int) -> Int {
+    guard let timeIndex else { return c }
+    return c < timeIndex ? c : c + 1
+  }
+
+  mutating func noteUnreadable(_ c: Int, line: Int, text: String) {
+    columns[c].unreadable += 1
+    columns[c].missing += 1
+    if columns[c].firstUnreadable.count < 3 { columns[c].firstUnreadable.append((line, text)) }
+  }
+
+  mutating func setUpColumns(_ scanner: inout RecordScanner) throws(SeriesError) {
+    let count = scanner.fields.count
+    if options.hasHeader {
+      names = (0..<count).map { i in
+        let name = scanner.fieldString(i).trimmingSpaces
+        return name.isEmpty ? "column_\(i)" : name
+      }
+    } else {
+      names = (0..<count).map { "column_\($0)" }
+    }
+    if options.rate == nil {
+      let index = try resolveTimeColumn()
+      timeIndex = index
+      timeName = names[index]
+    } else if let requested = options.timeColumn {
+      throw .badFormat(path: path, message: "--rate and --time-column '\(requested)' exclude each other; keep one")
+    }
+    columns = names.indices.filter { $0 != timeIndex }.map { ColumnBuilder(name: names[$0]) }
+  }
+
+  func resolveTimeColumn() throws(SeriesError) -> Int {
+    if let requested = options.timeColumn {
+      if let exact = names.firstIndex(of: requested) { return exact }
+      if let folded = names.firstIndex(where: { $0.lowercased() == requested.lowercased() }) { return folded }
+      if let index = Int(requested), index >= 0, index < names.count { return index }
+      throw .missingColumn(path: path, name: requested, available: names)
+    }
+    let timeNames: Set<String> = [
+      "time", "timestamp", "t", "ts", "datetime", "date_time", "date", "seconds", "sec", "time_s", "time (s)",
+      "elapsed", "epoch", "unix_time", "time_ms", "timestamp_ms",
+    ]
+    if let named = names.firstIndex(where: { timeNames.contains($0.lowercased()) }) { return named }
+    if let prefixed = names.firstIndex(where: { $0.lowercased().hasPrefix("time") }) { return prefixed }
+    return 0
+  }
+
+  mutating func readTime(_ scanner: inout RecordScanner) throws(SeriesError) -> Double {
+    guard let timeIndex else { return Double(rows) / (options.rate ?? 1) }
+    if mode == nil { mode = try chooseMode(&scanner, field: timeIndex) }
+    let value: Double? = scanner.withField(timeIndex) { bytes in
+      switch mode! {
+      case .number(let scale): return parseDouble(bytes).map { $0 * scale }
+      case .iso: return parseISO8601(bytes)
+      case .format(let format): return format.parse(bytes)
+      }
+    }
+    guard let value, value.isFinite else {
+      let text = scanner.fieldString(timeIndex)
+      let hint: String
+      switch mode! {
+      case .number: hint = text.isEmpty ? "every row needs a time; fill or remove this row" : "the column holds numbers above; fix this value"
+      case .iso: hint = "the column holds ISO 8601 date-times above; fix this value"
+      case .format(let format): hint = "it does not match --time-format '\(format)'"
+      }
+      throw .badTime(path: path, line: scanner.line, column: names[timeIndex], value: text, hint: hint)
+    }
+    return value
+  }
+
+  func chooseMode(_ scanner: inout RecordScanner, field: Int) throws(SeriesError) -> TimeMode {
+    if let format = options.timeFormat { return .format(format) }
+    let kind: TimeMode? = scanner.withField(field) { bytes in
+      if parseDouble(bytes) != nil { return .number(scale: options.timeUnit.seconds) }
+      if parseISO8601(bytes) != nil { return .iso }
+      return nil
+    }
+    guard let kind else {
+      throw .badTime(
+        path: path, line: scanner.line, column: names[field], value: scanner.fieldString(field),
+        hint: "it is neither a number nor an ISO 8601 date-time; pass --time-format (e.g. '%d/%m/%Y %H:%M:%S.%L')")
+    }
+    return kind
+  }
+
+  /// Decides from the sampled rows which columns are text, then moves the
+  /// sample into the column arrays.
+  mutating func decideTypes() {
+    typed = true
+    let estimate = estimatedRows()
+    times.reserveCapacity(estimate)
+    times.append(contentsOf: sampleTimes)
+    for c in columns.indices {
+      var numbers = 0
+      var others = 0
+      for cell in columns[c].sample {
+        guard let cell else { continue }
+        if cell.utf8.withContiguousStorageIfAvailable({ parseNumber(UnsafeRawBufferPointer($0), decimalComma: decimalComma) }) ?? Double(cell) != nil {
+          numbers += 1
+        } else {
+          others += 1
+        }
+      }
+      columns[c].isText = others > numbers
+      let sample = columns[c].sample
+      columns[c].sample = []
+      if columns[c].isText {
+        columns[c].texts.reserveCapacity(estimate)
+        for cell in sample {
+          columns[c].texts.append(cell ?? "")
+          if cell == nil { columns[c].missing += 1 }
+        }
+      } else {
+        columns[c].numbers.reserveCapacity(estimate)
+        for (row, cell) in sample.enumerated() {
+          guard let cell else {
+            columns[c].numbers.append(.nan)
+            columns[c].missing += 1
+            continue
+          }
+          var copy = cell
+          let value = copy.withUTF8 { parseNumber(UnsafeRawBufferPointer($0), decimalComma: decimalComma) }
+          if let value {
+            columns[c].numbers.append(value)
+          } else {
+            columns[c].numbers.append(.nan)
+            noteUnreadable(c, line: sampleLines[row], text: cell)
+          }
+        }
+      }
+    }
+    sampleTimes = []
+  }
+
+  /// Rows expected from the file size and the sampled rows' length.
+  func estimatedRows() -> Int {
+    guard rows > 0, bytesConsumed > 0 else { return rows }
+    let bytesPerRow = Double(bytesConsumed) / Double(rows + (options.hasHeader ? 1 : 0))
+    let guess = Int(Double(fileSize) / bytesPerRow * 1.02) + 16
+    return min(max(rows, guess), 100_000_000)
+  }
+
+  mutating func finish() throws(SeriesError) -> TimeSeriesTable {
+    if !headerDone { throw .empty(path: path) }
+    if !typed { decideTypes() }
+    if rows == 0 { throw .noDataRows(path: path) }
+    var warnings: [String] = []
+    var series = columns.map { builder -> SeriesColumn in
+      SeriesColumn(
+        name: builder.name, values: builder.isText ? .text(builder.texts) : .numeric(builder.numbers),
+        missing: builder.missing, unreadable: builder.unreadable, firstUnreadable: builder.firstUnreadable)
+    }
+    times.shrinkToFitIfWasteful()
+    for c in series.indices { series[c].values.shrinkToFitIfWasteful() }
+    if outOfOrder > 0 {
+      let order = times.indices.sorted { times[$0] < times[$1] || (times[$0] == times[$1] && $0 < $1) }
+      times = order.map { times[$0] }
+      for c in series.indices {
+        switch series[c].values {
+        case .numeric(let v): series[c].values = .numeric(order.map { v[$0] })
+        case .text(let v): series[c].values = .text(order.map { v[$0] })
+        }
+      }
+      warnings.append("\(outOfOrder) rows were out of time order and have been sorted (--sort)")
+    }
+    if duplicates > 0 { warnings.append("\(duplicates) rows repeat the previous row's time") }
+    if case .number(let scale) = mode, scale == 1, let last = times.last, last > 1e11 {
+      warnings.append("times look like milliseconds (or finer) since the epoch; pass --time-unit ms (or us, ns)")
+    }
+    for column in series where column.unreadable > 0 {
+      let examples = column.firstUnreadable.map { "line \($0.line): '\($0.text)'" }.joined(separator: ", ")
+      warnings.append("column '\(column.name)': \(column.unreadable) cells are not numbers (\(examples)); they are treated as missing")
+    }
+    return TimeSeriesTable(
+      path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times, columns: series,
+      firstDataLine: firstDataLine, warnings: warnings)
+  }
+}
+
+extension String {
+  var trimmingSpaces: String {
+    var s = Substring(self)
+    while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+    while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+    return String(s)
+  }
+}
+
+extension Array {
+  /// Drops spare capacity when it is more than a quarter of the storage.
+  mutating func shrinkToFitIfWasteful() {
+    if capacity > count + count / 4 + 16 { self = Array(self) }
+  }
+}
+
+extension ColumnValues {
+  mutating func shrinkToFitIfWasteful() {
+    switch self {
+    case .numeric(var v):
+      self = .text([])
+      v.shrinkToFitIfWasteful()
+      self = .numeric(v)
+    case .text(var v):
+      self = .numeric([])
+      v.shrinkToFitIfWasteful()
+      self = .text(v)
+    }
+  }
+}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// A file read in chunks into one growable buffer: `bytes[start..<end]` is
+/// unconsumed data. Memory stays at one chunk (or the longest record).
+final class ChunkedFile {
+  let fd: Int32
+  private(set) var buffer: UnsafeMutableRawBufferPointer
+  var start = 0
+  private(set) var end = 0
+  private(set) var atEOF = false
+  /// Bytes read from the file so far.
+  private(set) var totalRead: Int64 = 0
+  /// Bytes consumed (before `start`).
+  var consumed: Int64 { totalRead - Int64(end - start) }
+  let size: Int64
+
+  init(path: String, chunk: Int = 1 << 20) throws(SeriesError) {
+    var status = stat()
+    guard stat(path, &status) == 0 else {
+      if errno == ENOENT || errno == ENOTDIR { throw .notFound(path: path) }
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    if (status.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+    self.fd = fd
+    self.size = Int64(status.st_size)
+    buffer = .allocate(byteCount: chunk, alignment: 16)
+  }
+
+  deinit {
+    close(fd)
+    buffer.deallocate()
+  }
+
+  /// Moves the unconsumed bytes to the front and reads more (growing the
+  /// buffer when it is full of one record). Returns false at end of file.
+  func refill() throws(SeriesError) -> Bool {
+    if atEOF { return false }
+    if start > 0 {
+      let remaining = end - start
+      if remaining > 0, let base = buffer.baseAddress {
+        memmove(base, base + start, remaining)
+      }
+      end = remaining
+      start = 0
+    }
+    if end == buffer.count {
+      let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: buffer.count * 2, alignment: 16)
+      bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<end]))
+      buffer.deallocate()
+      buffer = bigger
+    }
+    while true {
+      let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .unreadable(path: "", reason: String(cString: strerror(errno)))
+      }
+      if n == 0 {
+        atEOF = true
+        return false
+      }
+      end += n
+      totalRead += Int64(n)
+      return true
+    }
+  }
+}
