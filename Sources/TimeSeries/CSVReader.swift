@@ -30,7 +30,8 @@ public enum CSVReader {
 
 /// Parses a time cell in the mode the first data row chose.
 enum TimeMode {
-  case number(scale: Double)
+  /// Numbers in a unit of `1/divisor` seconds.
+  case number(divisor: Double)
   case iso
   case format(TimeFormat)
 }
@@ -44,6 +45,20 @@ func isMissing(_ bytes: UnsafeRawBufferPointer) -> Bool {
   let first = bytes[0] | 0x20
   guard first == UInt8(ascii: "n") || first == UInt8(ascii: "#") || first == UInt8(ascii: "-") else { return false }
   return missingTokens.contains(String(decoding: bytes, as: UTF8.self).lowercased())
+}
+
+/// A numeric time in seconds: whole numbers split into whole seconds and
+/// the rest before dividing, so epoch nanoseconds keep what a Double can
+/// hold; decimals divided once (division by a power of ten rounds once).
+@inline(__always)
+func numericTime(_ bytes: UnsafeRawBufferPointer, divisor: Double, decimalComma: Bool) -> Double? {
+  if divisor > 1, let whole = parseInt64(bytes) {
+    let unit = Int64(divisor)
+    let (q, r) = whole.quotientAndRemainder(dividingBy: unit)
+    return Double(q) + Double(r) / divisor
+  }
+  guard let value = parseNumber(bytes, decimalComma: decimalComma) else { return nil }
+  return divisor == 1 ? value : value / divisor
 }
 
 /// A number, accepting a decimal comma when the delimiter is not a comma.
@@ -218,7 +233,7 @@ private struct TableBuilder {
     if mode == nil { mode = try chooseMode(&scanner, field: timeIndex) }
     let value: Double? = scanner.withField(timeIndex) { bytes in
       switch mode! {
-      case .number(let scale): return parseDouble(bytes).map { $0 * scale }
+      case .number(let divisor): return numericTime(bytes, divisor: divisor, decimalComma: decimalComma)
       case .iso: return parseISO8601(bytes)
       case .format(let format): return format.parse(bytes)
       }
@@ -239,7 +254,7 @@ private struct TableBuilder {
   func chooseMode(_ scanner: inout RecordScanner, field: Int) throws(SeriesError) -> TimeMode {
     if let format = options.timeFormat { return .format(format) }
     let kind: TimeMode? = scanner.withField(field) { bytes in
-      if parseDouble(bytes) != nil { return .number(scale: options.timeUnit.seconds) }
+      if parseNumber(bytes, decimalComma: decimalComma) != nil { return .number(divisor: options.timeUnit.perSecond) }
       if parseISO8601(bytes) != nil { return .iso }
       return nil
     }
@@ -332,7 +347,7 @@ private struct TableBuilder {
       warnings.append("\(outOfOrder) rows were out of time order and have been sorted (--sort)")
     }
     if duplicates > 0 { warnings.append("\(duplicates) rows repeat the previous row's time") }
-    if case .number(let scale) = mode, scale == 1, let last = times.last, last > 1e11 {
+    if case .number(let divisor) = mode, divisor == 1, let last = times.last, last > 1e11 {
       warnings.append("times look like milliseconds (or finer) since the epoch; pass --time-unit ms (or us, ns)")
     }
     for column in series where column.unreadable > 0 {

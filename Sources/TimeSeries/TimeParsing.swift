@@ -2,6 +2,16 @@
 public enum TimeUnit: String, Sendable, CaseIterable, Codable {
   case s, ms, us, ns
 
+  /// Units per second (exact).
+  public var perSecond: Double {
+    switch self {
+    case .s: return 1
+    case .ms: return 1e3
+    case .us: return 1e6
+    case .ns: return 1e9
+    }
+  }
+
   /// Seconds per unit.
   public var seconds: Double {
     switch self {
