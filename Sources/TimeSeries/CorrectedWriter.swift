@@ -45,7 +45,11 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
   }
   let rows = table.rowCount
   guard rows > 0 else { throw .noDataRows(path: table.path) }
-  let media = table.times.map(map.mediaTime)
+  // Within a nanosecond of 0 is 0 (rounding in offset + scale·Δt).
+  let media = table.times.map { (t: Double) -> Double in
+    let m = map.mediaTime(t)
+    return abs(m) < 1e-9 ? 0 : m
+  }
   // The first row at or after media time 0.
   var firstKept = 0
   while firstKept < rows && media[firstKept] < 0 { firstKept += 1 }
