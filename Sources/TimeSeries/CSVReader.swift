@@ -76,9 +76,7 @@ func parseNumber(_ bytes: UnsafeRawBufferPointer, decimalComma: Bool) -> Double?
 private struct ColumnBuilder {
   var name: String
   var isText = false
-  var numbers: [Double] = []
   var texts: [String] = []
-  var missing = 0
   var unreadable = 0
   var firstUnreadable: [(line: Int, text: String)] = []
   /// Typing phase: raw cells of the first rows.
@@ -94,6 +92,11 @@ private struct TableBuilder {
   var timeIndex: Int?
   var timeName: String?
   var columns: [ColumnBuilder] = []
+  // Hot-path storage, by column builder index.
+  var fieldIndices: [Int] = []
+  var textFlags: [Bool] = []
+  var numberColumns: [[Double]] = []
+  var missingCounts: [Int] = []
   var times: [Double] = []
   var mode: TimeMode?
   var typed = false
@@ -102,7 +105,8 @@ private struct TableBuilder {
   var firstDataLine = 0
   var headerDone = false
   var previousTime = -Double.infinity
-  var previousText = ""
+  /// The previous row's time cell, for the backwards-time message.
+  var previousBytes: [UInt8] = []
   var outOfOrder = 0
   var duplicates = 0
   var rows = 0
@@ -133,7 +137,8 @@ private struct TableBuilder {
     if time < previousTime {
       if !options.sort {
         throw .timeBackwards(
-          path: path, line: scanner.line, column: timeName ?? "time", previous: previousText,
+          path: path, line: scanner.line, column: timeName ?? "time",
+          previous: String(decoding: previousBytes, as: UTF8.self),
           value: timeIndex.map { scanner.fieldString($0) } ?? "\(time)")
       }
       outOfOrder += 1
@@ -142,7 +147,12 @@ private struct TableBuilder {
     }
     if time >= previousTime || !options.sort {
       previousTime = time
-      if let timeIndex { previousText = scanner.fieldString(timeIndex) }
+      if let timeIndex {
+        previousBytes.removeAll(keepingCapacity: true)
+        scanner.withField(timeIndex) { raw in
+          previousBytes.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
+        }
+      }
     }
     rows += 1
     if !typed {
@@ -157,25 +167,49 @@ private struct TableBuilder {
       return
     }
     times.append(time)
-    for c in columns.indices {
-      let field = fieldIndex(c)
-      if columns[c].isText {
-        columns[c].texts.append(scanner.withField(field) { isMissing($0) ? "" : String(decoding: $0, as: UTF8.self) })
-        if columns[c].texts.last == "" { columns[c].missing += 1 }
+    // The hot loop: numeric cells parsed in place into per-column arrays.
+    let bytes = scanner.bytes
+    for c in 0..<fieldIndices.count {
+      let f = scanner.fields[fieldIndices[c]]
+      if textFlags[c] || f.inScratch {
+        addSlow(c, field: fieldIndices[c], &scanner)
         continue
       }
-      let value = scanner.withField(field) { (bytes) -> Double? in
-        if let v = parseDouble(bytes) { return v }
-        if isMissing(bytes) { return .nan }
-        return parseNumber(bytes, decimalComma: decimalComma)
-      }
-      if let value {
-        columns[c].numbers.append(value)
-        if value.isNaN { columns[c].missing += 1 }
+      let cell = UnsafeRawBufferPointer(rebasing: bytes[f.start..<f.end])
+      if let value = parseDouble(cell) {
+        numberColumns[c].append(value)
+        if value.isNaN { missingCounts[c] += 1 }
+      } else if isMissing(cell) {
+        numberColumns[c].append(.nan)
+        missingCounts[c] += 1
+      } else if let value = parseNumber(cell, decimalComma: decimalComma) {
+        numberColumns[c].append(value)
       } else {
-        columns[c].numbers.append(.nan)
-        noteUnreadable(c, line: scanner.line, text: scanner.fieldString(field))
+        numberColumns[c].append(.nan)
+        noteUnreadable(c, line: scanner.line, text: String(decoding: cell, as: UTF8.self))
       }
+    }
+  }
+
+  /// A text cell, or a quoted numeric cell held in the scratch buffer.
+  mutating func addSlow(_ c: Int, field: Int, _ scanner: inout RecordScanner) {
+    if textFlags[c] {
+      let text = scanner.withField(field) { isMissing($0) ? "" : String(decoding: $0, as: UTF8.self) }
+      columns[c].texts.append(text)
+      if text.isEmpty { missingCounts[c] += 1 }
+      return
+    }
+    let value = scanner.withField(field) { (bytes) -> Double? in
+      if let v = parseDouble(bytes) { return v }
+      if isMissing(bytes) { return .nan }
+      return parseNumber(bytes, decimalComma: decimalComma)
+    }
+    if let value {
+      numberColumns[c].append(value)
+      if value.isNaN { missingCounts[c] += 1 }
+    } else {
+      numberColumns[c].append(.nan)
+      noteUnreadable(c, line: scanner.line, text: scanner.fieldString(field))
     }
   }
 
@@ -188,7 +222,7 @@ private struct TableBuilder {
 
   mutating func noteUnreadable(_ c: Int, line: Int, text: String) {
     columns[c].unreadable += 1
-    columns[c].missing += 1
+    missingCounts[c] += 1
     if columns[c].firstUnreadable.count < 3 { columns[c].firstUnreadable.append((line, text)) }
   }
 
@@ -210,6 +244,10 @@ private struct TableBuilder {
       throw .badFormat(path: path, message: "--rate and --time-column '\(requested)' exclude each other; keep one")
     }
     columns = names.indices.filter { $0 != timeIndex }.map { ColumnBuilder(name: names[$0]) }
+    fieldIndices = names.indices.filter { $0 != timeIndex }
+    textFlags = Array(repeating: false, count: columns.count)
+    numberColumns = Array(repeating: [], count: columns.count)
+    missingCounts = Array(repeating: 0, count: columns.count)
   }
 
   func resolveTimeColumn() throws(SeriesError) -> Int {
@@ -285,28 +323,30 @@ private struct TableBuilder {
         }
       }
       columns[c].isText = others > numbers
+      textFlags[c] = others > numbers
       let sample = columns[c].sample
       columns[c].sample = []
       if columns[c].isText {
         columns[c].texts.reserveCapacity(estimate)
         for cell in sample {
           columns[c].texts.append(cell ?? "")
-          if cell == nil { columns[c].missing += 1 }
+          if cell == nil { missingCounts[c] += 1 }
         }
       } else {
-        columns[c].numbers.reserveCapacity(estimate)
+        numberColumns[c].reserveCapacity(estimate)
         for (row, cell) in sample.enumerated() {
           guard let cell else {
-            columns[c].numbers.append(.nan)
-            columns[c].missing += 1
+            numberColumns[c].append(.nan)
+            missingCounts[c] += 1
             continue
           }
           var copy = cell
           let value = copy.withUTF8 { parseNumber(UnsafeRawBufferPointer($0), decimalComma: decimalComma) }
           if let value {
-            columns[c].numbers.append(value)
+            numberColumns[c].append(value)
+            if value.isNaN { missingCounts[c] += 1 }
           } else {
-            columns[c].numbers.append(.nan)
+            numberColumns[c].append(.nan)
             noteUnreadable(c, line: sampleLines[row], text: cell)
           }
         }
@@ -328,10 +368,14 @@ private struct TableBuilder {
     if !typed { decideTypes() }
     if rows == 0 { throw .noDataRows(path: path) }
     var warnings: [String] = []
-    var series = columns.map { builder -> SeriesColumn in
-      SeriesColumn(
-        name: builder.name, values: builder.isText ? .text(builder.texts) : .numeric(builder.numbers),
-        missing: builder.missing, unreadable: builder.unreadable, firstUnreadable: builder.firstUnreadable)
+    var series: [SeriesColumn] = []
+    for c in columns.indices {
+      let builder = columns[c]
+      series.append(
+        SeriesColumn(
+          name: builder.name, values: builder.isText ? .text(builder.texts) : .numeric(numberColumns[c]),
+          missing: missingCounts[c], unreadable: builder.unreadable, firstUnreadable: builder.firstUnreadable))
+      numberColumns[c] = []
     }
     times.shrinkToFitIfWasteful()
     for c in series.indices { series[c].values.shrinkToFitIfWasteful() }

@@ -18,68 +18,58 @@
 @inline(__always)
 func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
   let count = bytes.count
-  guard count > 0 else { return nil }
+  guard count > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
   var i = 0
   var negative = false
-  let first = bytes[0]
-  if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
-    negative = first == UInt8(ascii: "-")
+  let first = base[0]
+  if first == 45 || first == 43 {  // - +
+    negative = first == 45
     i = 1
   }
+  // Every digit, leading zeros included, goes into the significand; more
+  // than 19 of them takes the slow path (rare in sensor data).
   var mantissa: UInt64 = 0
-  var digits = 0
-  var exponent = 0
-  var sawDigit = false
+  let integerStart = i
   while i < count {
-    let d = bytes[i] &- 48
+    let d = base[i] &- 48
     if d > 9 { break }
-    sawDigit = true
-    if digits < 19 {
-      mantissa = mantissa &* 10 &+ UInt64(d)
-      if mantissa != 0 { digits += 1 }
-    } else {
-      exponent += 1
-      digits += 1
-    }
+    mantissa = mantissa &* 10 &+ UInt64(d)
     i += 1
   }
-  if i < count && bytes[i] == UInt8(ascii: ".") {
+  var digits = i - integerStart
+  var exponent = 0
+  if i < count && base[i] == 46 {  // .
     i += 1
+    let fractionStart = i
     while i < count {
-      let d = bytes[i] &- 48
+      let d = base[i] &- 48
       if d > 9 { break }
-      sawDigit = true
-      if digits < 19 {
-        mantissa = mantissa &* 10 &+ UInt64(d)
-        if mantissa != 0 { digits += 1 }
-        exponent -= 1
-      } else {
-        digits += 1
-      }
+      mantissa = mantissa &* 10 &+ UInt64(d)
       i += 1
     }
+    exponent = fractionStart - i
+    digits += i - fractionStart
   }
-  guard sawDigit else { return slowParse(bytes) }
-  if i < count && (bytes[i] | 0x20) == UInt8(ascii: "e") {
+  guard digits > 0 else { return slowParse(bytes) }
+  if i < count {
+    guard base[i] | 0x20 == 101 else { return nil }  // e E
     i += 1
     var expNegative = false
-    if i < count && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) {
-      expNegative = bytes[i] == UInt8(ascii: "-")
+    if i < count && (base[i] == 45 || base[i] == 43) {
+      expNegative = base[i] == 45
       i += 1
     }
     var value = 0
-    var sawExpDigit = false
+    let expStart = i
     while i < count {
-      let d = bytes[i] &- 48
-      if d > 9 { break }
-      sawExpDigit = true
+      let d = base[i] &- 48
+      if d > 9 { return nil }
       if value < 100_000 { value = value * 10 + Int(d) }
       i += 1
     }
-    guard sawExpDigit else { return nil }
+    guard i > expStart else { return nil }
     exponent += expNegative ? -value : value
   }
-  guard i == count else { return nil }
   if digits > 19 || mantissa > (1 << 53) || exponent < -22 || exponent > 22 {
     return slowParse(bytes)
   }

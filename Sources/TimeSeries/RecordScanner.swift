@@ -15,6 +15,9 @@ struct RecordScanner {
   var delimiter: UInt8
   var fields: [Field] = []
   var scratch: [UInt8] = []
+  /// The file buffer as of the current record (it moves only on refill),
+  /// kept here so reading a field does not touch the class's storage.
+  private(set) var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
   /// The 1-based line where the current record starts.
   private(set) var line = 0
   private var nextLine = 1
@@ -35,7 +38,7 @@ struct RecordScanner {
     if f.inScratch {
       return scratch.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[f.start..<f.end])) }
     }
-    return body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[f.start..<f.end]))
+    return body(UnsafeRawBufferPointer(rebasing: bytes[f.start..<f.end]))
   }
 
   func fieldString(_ i: Int) -> String {
@@ -76,6 +79,7 @@ struct RecordScanner {
     fields.removeAll(keepingCapacity: true)
     scratch.removeAll(keepingCapacity: true)
     let bytes = UnsafeRawBufferPointer(file.buffer)
+    self.bytes = bytes
     let end = file.end
     let quote = UInt8(ascii: "\"")
     let newline = UInt8(ascii: "\n")

@@ -47,8 +47,7 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
     var intervals: [Double] = []
     intervals.reserveCapacity(max(0, times.count - 1))
     for i in times.indices.dropFirst() { intervals.append(times[i] - times[i - 1]) }
-    let sorted = intervals.sorted()
-    let median = sorted.isEmpty ? nil : sorted[sorted.count / 2]
+    let median = intervals.isEmpty ? nil : upperMedian(intervals)
     var gaps: [Gap] = []
     var regular: [Double] = []
     regular.reserveCapacity(intervals.count)
@@ -86,4 +85,34 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
 func formatSeconds(_ value: Double) -> String {
   let rounded = (value * 1000).rounded() / 1000
   return "\(rounded)"
+}
+
+/// The element at `count / 2` of the sorted values (quickselect, O(n)).
+func upperMedian(_ values: [Double]) -> Double {
+  var a = values
+  let k = a.count / 2
+  var low = 0
+  var high = a.count - 1
+  while low < high {
+    let pivot = a[(low + high) / 2]
+    var i = low
+    var j = high
+    while i <= j {
+      while a[i] < pivot { i += 1 }
+      while a[j] > pivot { j -= 1 }
+      if i <= j {
+        a.swapAt(i, j)
+        i += 1
+        j -= 1
+      }
+    }
+    if k <= j {
+      high = j
+    } else if k >= i {
+      low = i
+    } else {
+      break
+    }
+  }
+  return a[k]
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmarks reading a sensor CSV (release build) side by side with pandas:
+# a 1,000,000-row x 5-column numeric CSV (float-seconds time) and the same
+# with an ISO 8601 time column, made once in .cache/bench/. For each, best of
+# 3 runs of `mediaalign probe F` (read + describe) and of
+# `pandas.read_csv(F)` (+ to_datetime for the ISO file), the ratio, and peak
+# RSS against the numeric payload (rows x numeric columns x 8 bytes).
+# pandas lives in its own venv, .cache/venv-pandas (made on first run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+[ -x /usr/bin/time ] || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || true; }
+bin="$(swift build -c release --show-bin-path)/mediaalign"
+cache=.cache/bench
+mkdir -p "$cache"
+venv=.cache/venv-pandas
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q pandas
+fi
+num="$cache/1M_x5.csv"
+iso="$cache/1M_x5_iso.csv"
+if [ ! -s "$num" ]; then
+  awk 'BEGIN { srand(1); print "time,ax,ay,az,temp";
+    for (i = 0; i < 1000000; i++) printf "%.4f,%.6f,%.6f,%.6f,%.3f\n", 1700000000 + i / 100, rand() - 0.5, rand() - 0.5, 9.81 + rand() - 0.5, 20 + rand() }' > "$num"
+fi
+if [ ! -s "$iso" ]; then
+  "$venv/bin/python" - "$num" "$iso" <<'PY'
+import sys, pandas as pd
+df = pd.read_csv(sys.argv[1])
+df["time"] = pd.to_datetime(df["time"], unit="s", utc=True).dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+df.to_csv(sys.argv[2], index=False)
+PY
+fi
+
+best() {
+  local b=""
+  for _ in 1 2 3; do
+    local s e t
+    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
+    t=$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')
+    if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN{exit !(t<b)}'; then b=$t; fi
+  done
+  printf '%.3f' "$b"
+}
+rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
+payload_kb=$(( 1000000 * 5 * 8 / 1024 ))
+
+for f in "$num" "$iso"; do
+  echo "== $f ($(du -h "$f" | cut -f1))"
+  if [ "$f" = "$iso" ]; then
+    py='import sys, pandas as pd; d = pd.read_csv(sys.argv[1]); d["time"] = pd.to_datetime(d["time"], format="ISO8601")'
+  else
+    py='import sys, pandas as pd; pd.read_csv(sys.argv[1])'
+  fi
+  # Python start-up and the pandas import are timed separately and taken off.
+  imp=$(best "$venv/bin/python" -c 'import pandas')
+  pd=$(best "$venv/bin/python" -c "$py" "$f")
+  ma=$(best "$bin" probe "$f")
+  printf '  %-34s %7s s\n' "pandas.read_csv (less import $imp s)" "$(awk -v a="$pd" -v b="$imp" 'BEGIN{printf "%.3f", a-b}')" \
+    "mediaalign probe" "$ma"
+  awk -v p="$pd" -v i="$imp" -v m="$ma" 'BEGIN{printf "  mediaalign is %.2f x faster than pandas (target >= 2, and <= 1 s)\n", (p-i)/m}'
+  if [ -x /usr/bin/time ]; then
+    r=$(rss "$bin" probe "$f")
+    awk -v r="$r" -v p="$payload_kb" 'BEGIN{printf "  peak RSS %d KB = %.2f x the numeric payload of %d KB (target <= 3)\n", r, r/p, p}'
+  fi
+done
