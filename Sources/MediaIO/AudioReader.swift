@@ -240,6 +240,9 @@ public struct AudioReader: ~Copyable {
     let path = track.path
     let stream = track.streamIndex
     let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: stream, underlying: $0) }
+    // Never past the presented end (MP4 edit list).
+    let range = range.lowerBound..<max(range.lowerBound, min(range.upperBound, track.endSample ?? .max))
+    if range.isEmpty { return }
     if range.lowerBound <= 0 {
       // The first range decodes from the start, as a whole-file read does.
       try read(until: range.upperBound) { index, samples in
