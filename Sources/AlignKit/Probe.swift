@@ -23,12 +23,7 @@ public func probe(paths: [String], options: ProbeOptions, csv: CSVOptions = CSVO
   for path in paths {
     if isSeriesPath(path) {
       do throws(SeriesError) {
-        let t0 = Date()
-        let table = try CSVReader.read(path: path, options: csv)
-        let t1 = Date()
-        let info = SeriesInfo(table)
-        FileHandle.standardError.write(Data("read \(t1.timeIntervalSince(t0)) describe \(Date().timeIntervalSince(t1))\n".utf8))
-        outcomes.append(.series(info))
+        outcomes.append(.series(SeriesInfo(try CSVReader.read(path: path, options: csv))))
       } catch {
         outcomes.append(.failed(path: path, message: error.description))
       }
