@@ -24,6 +24,9 @@ let package = Package(
       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswresample-dev"])]
     ),
 
+    /// FFTW 3 (double precision) for the correlations. Only DSP imports it.
+    .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+
     // MARK: - Public API
 
     /// The only module that touches FFmpeg pointers; its API is plain values.
@@ -31,7 +34,7 @@ let package = Package(
     /// Sensor CSV reading and writing, and time parsing.
     .target(name: "TimeSeries"),
     /// Signal processing on plain arrays: envelopes (and, later, correlation).
-    .target(name: "DSP"),
+    .target(name: "DSP", dependencies: ["CFFTW"]),
     /// The workflows the commands call.
     .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries"]),
     /// The command-line tool: parsing and printing only.

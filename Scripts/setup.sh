@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libavformat-dev libavcodec-dev libavutil-dev libswresample-dev pkg-config ffmpeg)
+packages=(libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libfftw3-dev pkg-config ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,58 @@
+import TimeSeries
+
+/// The result of `align --json` (DESIGN §3), with fields added where noted.
+public struct AlignResult: Sendable, Codable, Equatable {
+  public struct Overlap: Sendable, Codable, Equatable {
+    public var mediaStart: Double
+    public var mediaEnd: Double
+  }
+
+  public struct Media: Sendable, Codable, Equatable {
+    public var path: String
+    public var duration: Double?
+    public var audioStream: Int
+    public var frameRate: Double?
+    /// Added: media time of the first audio sample.
+    public var audioStart: Double?
+  }
+
+  public struct Series: Sendable, Codable, Equatable {
+    public var path: String
+    public var timeColumn: String?
+    public var channel: String
+    public var rows: Int
+    public var rateHz: Double?
+  }
+
+  public struct Window: Sendable, Codable, Equatable {
+    /// The window's centre on the media clock, seconds.
+    public var mediaTime: Double
+    /// Where the window's own correlation put it, minus where the map puts it, ms.
+    public var lagMs: Double
+    public var quality: Double
+    /// Added: the window agrees with the map.
+    public var inlier: Bool
+  }
+
+  public var status: String
+  public var offset: Double
+  public var scale: Double
+  public var driftPpm: Double
+  public var confidence: Double
+  public var uncertaintyMs: Double?
+  public var csvOrigin: Double
+  public var overlap: Overlap
+  public var model: String
+  public var media: Media
+  /// The sensor CSV; absent for media-to-media (then `other` is set).
+  public var series: Series?
+  /// Added, media-to-media: the other file (`t_reference = offset + scale × t_other`).
+  public var other: Media?
+  public var windows: [Window]
+  public var warnings: [String]
+  /// Added: why the alignment was rejected.
+  public var reason: String?
+  /// Added: the corrected CSV written with `--write-csv`, and what was done.
+  public var correctedCsv: String?
+  public var correction: CorrectionReport?
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The short human summary of `align`.
+public enum AlignText {
+  public static func render(_ result: AlignResult) -> String {
+    let otherPath = result.series?.path ?? result.other?.path ?? "?"
+    var lines: [String] = []
+    lines.append("\(otherPath) → \(result.media.path): \(result.status), confidence \(String(format: "%.2f", result.confidence))")
+    let drift = result.driftPpm
+    let clock =
+      abs(drift) < 1 ? "runs at the same rate"
+      : "runs \(String(format: "%.0f", abs(drift))) ppm \(drift > 0 ? "slow" : "fast") (scale \(String(format: "%.6f", result.scale)))"
+    if result.series != nil {
+      let when =
+        result.offset >= 0
+        ? "\(String(format: "%.3f", result.offset)) s after the media started"
+        : "\(String(format: "%.3f", -result.offset)) s before the media started"
+      lines.append("  the sensor's first row is at media time \(String(format: "%.3f", result.offset)) s (\(when)); its clock \(clock)")
+    } else {
+      lines.append("  t_ref = \(String(format: "%.4f", result.offset)) + \(String(format: "%.6f", result.scale)) × t_other; the other clock \(clock)")
+    }
+    if let u = result.uncertaintyMs { lines.append("  uncertainty ±\(String(format: "%.1f", u)) ms over media \(String(format: "%.1f", result.overlap.mediaStart))–\(String(format: "%.1f", result.overlap.mediaEnd)) s") }
+    let inliers = result.windows.filter(\.inlier).count
+    lines.append("  windows agreeing: \(inliers) of \(result.windows.count)")
+    if let written = result.correctedCsv { lines.append("  corrected CSV: \(written)") }
+    for warning in result.warnings { lines.append("  warning: \(warning)") }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,146 @@
+import DSP
+import Foundation
+import MediaIO
+import TimeSeries
+
+/// Options for `alignMediaToSeries` and `alignMediaToMedia`.
+public struct AlignOptions: Sendable {
+  public var estimator = ClockEstimator.Options()
+  public var threads = EnvelopeOptions.defaultThreads
+  public var streamIndex: Int?
+  /// Write the corrected CSV here (series only).
+  public var writeCSV: String?
+  public init() {}
+}
+
+/// Why an alignment could not run (as opposed to ran and was rejected).
+public struct AlignError: Error, CustomStringConvertible, Sendable {
+  public var description: String
+  public init(_ description: String) { self.description = description }
+}
+
+let envelopeRate = 100.0
+
+private func mediaEnvelope(_ path: String, _ options: AlignOptions) async throws -> (AudioEnvelope, MediaInfo?) {
+  let envelope: AudioEnvelope
+  do {
+    envelope = try await audioEnvelope(
+      path: path, options: EnvelopeOptions(rate: envelopeRate, streamIndex: options.streamIndex, threads: options.threads))
+  } catch {
+    throw AlignError(error.description)
+  }
+  let info = try? probeMedia(path: path, options: ProbeOptions(scan: false))
+  return (envelope, info)
+}
+
+private func mediaFacts(_ path: String, _ envelope: AudioEnvelope, _ info: MediaInfo?) -> AlignResult.Media {
+  let values = envelope.envelope
+  let end = values.time(at: max(0, values.values.count - 1))
+  return AlignResult.Media(
+    path: path, duration: info?.format.headerDuration ?? end, audioStream: envelope.track.streamIndex,
+    frameRate: info?.firstVideo?.frameRate, audioStart: envelope.track.startTime)
+}
+
+private func windowsJSON(_ estimate: ClockEstimator.Estimate) -> [AlignResult.Window] {
+  estimate.windows.map { w in
+    let mapped = estimate.offset + estimate.scale * (w.otherTime - estimate.origin)
+    return AlignResult.Window(
+      mediaTime: mapped, lagMs: (w.referenceTime - mapped) * 1000, quality: w.quality, inlier: w.inlier)
+  }
+}
+
+/// Aligns a sensor channel to the media's audio (DESIGN §1: offset is the
+/// media time of the CSV's first row).
+public func alignMediaToSeries(
+  mediaPath: String, csvPath: String, csv: CSVOptions, channel: String, options: AlignOptions
+) async throws -> AlignResult {
+  let table: TimeSeriesTable
+  do { table = try CSVReader.read(path: csvPath, options: csv) } catch { throw AlignError(error.description) }
+  let (envelope, info) = try await mediaEnvelope(mediaPath, options)
+  let reference = envelope.envelope.values.map(Double.init)
+  let estimator = ClockEstimator(options: options.estimator)
+  let candidates = try channelCandidates(channel, table: table)
+  var best: (estimate: ClockEstimator.Estimate, name: String)?
+  for (name, values) in candidates {
+    let estimate = estimator.estimate(
+      reference: reference, referenceRate: envelopeRate, referenceStart: envelope.envelope.time(at: 0),
+      otherTimes: table.times, otherValues: values)
+    if best == nil || estimate.confidence > best!.estimate.confidence { best = (estimate, name) }
+  }
+  guard let best else { throw AlignError("\(csvPath): no numeric channel to align") }
+  let estimate = best.estimate
+  let seriesInfo = SeriesInfo(table)
+  var warnings = table.warnings
+  if candidates.count > 1 { warnings.append("--channel auto chose '\(best.name)' of \(candidates.count) candidates") }
+  var result = AlignResult(
+    status: estimate.aligned ? "aligned" : "rejected", offset: estimate.offset, scale: estimate.scale,
+    driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
+    uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: estimate.origin,
+    overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound), model: "linear",
+    media: mediaFacts(mediaPath, envelope, info),
+    series: .init(
+      path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
+      rateHz: seriesInfo.time.rateHz),
+    other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
+  if let target = options.writeCSV, estimate.aligned {
+    do {
+      result.correction = try writeCorrectedCSV(
+        table, map: ClockMap(offset: estimate.offset, scale: estimate.scale, csvOrigin: estimate.origin), to: target)
+      result.correctedCsv = target
+    } catch {
+      throw AlignError(error.description)
+    }
+  }
+  return result
+}
+
+/// Aligns a second media file to a reference one:
+/// `t_reference = offset + scale × t_other` (both media times).
+public func alignMediaToMedia(referencePath: String, otherPath: String, options: AlignOptions) async throws -> AlignResult {
+  let (reference, referenceInfo) = try await mediaEnvelope(referencePath, options)
+  let (other, otherInfo) = try await mediaEnvelope(otherPath, options)
+  let otherTimes = other.envelope.values.indices.map { other.envelope.time(at: $0) }
+  let estimate = ClockEstimator(options: options.estimator).estimate(
+    reference: reference.envelope.values.map(Double.init), referenceRate: envelopeRate,
+    referenceStart: reference.envelope.time(at: 0), otherTimes: otherTimes,
+    otherValues: other.envelope.values.map(Double.init))
+  // Express the map from t_other = 0 rather than from the other's first envelope time.
+  let offsetAtZero = estimate.offset - estimate.scale * estimate.origin
+  var windows = windowsJSON(estimate)
+  windows.sort { $0.mediaTime < $1.mediaTime }
+  return AlignResult(
+    status: estimate.aligned ? "aligned" : "rejected", offset: offsetAtZero, scale: estimate.scale,
+    driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
+    uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: 0,
+    overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound), model: "linear",
+    media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
+    other: mediaFacts(otherPath, other, otherInfo), windows: windows, warnings: [], reason: estimate.reason)
+}
+
+/// The channels to try: one named channel, `mag(…)`, or with `auto` every
+/// numeric column plus the magnitude of each axis triple (`…x`, `…y`, `…z`).
+func channelCandidates(_ channel: String, table: TimeSeriesTable) throws -> [(String, [Double])] {
+  if channel.lowercased() != "auto" {
+    do {
+      let spec = ChannelSpec(channel)
+      return [(spec.description, try table.channel(spec))]
+    } catch {
+      throw AlignError(error.description)
+    }
+  }
+  var out: [(String, [Double])] = []
+  for column in table.columns {
+    if let numbers = column.numbers, numbers.contains(where: { !$0.isNaN }) { out.append((column.name, numbers)) }
+  }
+  let names = table.columns.map(\.name)
+  for name in names where name.lowercased().hasSuffix("x") {
+    let stem = String(name.dropLast())
+    guard let y = names.first(where: { $0.lowercased() == (stem + "y").lowercased() }),
+      let z = names.first(where: { $0.lowercased() == (stem + "z").lowercased() })
+    else { continue }
+    let spec = ChannelSpec.magnitude([name, y, z])
+    if let values = try? table.channel(spec) { out.append((spec.description, values)) }
+  }
+  guard !out.isEmpty else { throw AlignError("\(table.path): no numeric column to align; name one with --channel") }
+  return out
+}

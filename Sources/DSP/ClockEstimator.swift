@@ -1,0 +1,361 @@
+/// Estimates the clock map between a reference signal (the media's energy
+/// envelope, uniformly sampled) and another signal (a sensor channel at its
+/// own irregular times, or a second envelope):
+///
+///     t_reference = offset + scale · (t_other − t_other[0])
+///
+/// Implementation, in order:
+/// 1. Features: both signals are rank-transformed (any monotonic relation —
+///    dB vs linear, a compressed sensor — becomes linear) and high-passed
+///    (5 s moving average removed).
+/// 2. Coarse search over scales in `scaleRange`: at a coarse rate (10 Hz,
+///    lower for long recordings so a pass stays cheap), for each scale on a
+///    grid fine enough that the far end moves by under half a coarse sample,
+///    the overlap-normalised cross-correlation over all lags (FFT, FFTW)
+///    gives the best lag; the three best distinct (scale, lag) pairs are
+///    kept.
+/// 3. Local lags: the other signal is cut into windows (10–30 s); each is
+///    correlated at 100 Hz against the reference around where the candidate
+///    map puts it, and its peak refined to a fraction of a sample
+///    (parabola). Windows whose peak is weak or ambiguous are dropped.
+/// 4. A line through the window positions (least squares, outliers beyond
+///    max(3·MAD, 15 ms) removed, three rounds) gives offset and scale.
+/// 5. Confidence = the share of windows that agree with the line, times how
+///    well they correlate; unrelated signals give windows scattered over the
+///    search range, so few agree. `uncertaintyMs` is twice the line's
+///    standard error at the ends of the overlap.
+/// Not handled yet: a change of offset part-way (the line fits the larger
+/// part; the windows of the other part show as outliers and lower the
+/// confidence).
+public struct ClockEstimator {
+  public struct Options: Sendable, Equatable {
+    public var scaleRange: ClosedRange<Double> = 0.95...1.05
+    /// Minimum overlap as a fraction of the shorter recording.
+    public var minimumOverlapFraction: Double = 0.3
+    /// Largest |offset| to consider, seconds (nil: any that leaves the overlap).
+    public var maximumOffset: Double?
+    /// `status` is aligned at or above this confidence.
+    public var threshold: Double = 0.5
+    public init() {}
+  }
+
+  public struct Window: Sendable, Equatable {
+    /// The window's centre on the other clock (seconds, absolute).
+    public var otherTime: Double
+    /// Where its correlation put that centre on the reference clock.
+    public var referenceTime: Double
+    /// Peak correlation, 0…1.
+    public var quality: Double
+    /// Agrees with the fitted line.
+    public var inlier: Bool
+  }
+
+  public struct Estimate: Sendable, Equatable {
+    public var offset: Double
+    public var scale: Double
+    public var confidence: Double
+    public var uncertaintyMs: Double
+    public var aligned: Bool
+    /// Why it was rejected, when it was.
+    public var reason: String?
+    public var windows: [Window]
+    /// The other signal's first time (the map's origin).
+    public var origin: Double
+    /// The overlap on the reference clock.
+    public var overlap: ClosedRange<Double>
+    /// Coarse-stage peak correlation.
+    public var coarsePeak: Double
+  }
+
+  public let options: Options
+  public init(options: Options = Options()) { self.options = options }
+
+  /// - Parameters:
+  ///   - reference: uniformly sampled values at `referenceRate` Hz; sample
+  ///     `i` sits at `referenceStart + i / referenceRate`.
+  ///   - otherTimes: strictly the other signal's times (seconds, ascending).
+  ///   - otherValues: its values (NaN: missing).
+  public func estimate(
+    reference: [Double], referenceRate: Double, referenceStart: Double, otherTimes: [Double], otherValues: [Double]
+  ) -> Estimate {
+    let rate = referenceRate
+    let origin = otherTimes.first ?? 0
+    let otherDuration = (otherTimes.last ?? 0) - origin
+    let referenceDuration = Double(reference.count) / rate
+    func rejected(_ reason: String) -> Estimate {
+      Estimate(
+        offset: referenceStart, scale: 1, confidence: 0, uncertaintyMs: .infinity, aligned: false, reason: reason,
+        windows: [], origin: origin, overlap: referenceStart...referenceStart, coarsePeak: 0)
+    }
+    guard otherDuration >= 2, referenceDuration >= 2, otherTimes.count >= 20 else {
+      return rejected("too short to align (under 2 s or 20 samples)")
+    }
+    let shorter = min(otherDuration, referenceDuration)
+    let minimumOverlap = max(2, options.minimumOverlapFraction * shorter)
+
+    // 1. Features.
+    let referenceFeature = highPass(rankTransform(reference), weights: [Double](repeating: 1, count: reference.count), window: Int(5 * rate))
+    let otherRank = rankTransform(otherValues)
+    let otherValid = otherValues.map { $0.isNaN ? Double.nan : 0 }
+    let otherFeature = zip(otherRank, otherValid).map { $1.isNaN ? Double.nan : $0 }
+    let intervals = zip(otherTimes.dropFirst(), otherTimes).map { $0 - $1 }.sorted()
+    let medianInterval = intervals.isEmpty ? 0.01 : max(intervals[intervals.count / 2], 1e-6)
+    let maxGap = max(0.25, 5 * medianInterval)
+
+    // 2. Coarse search.
+    var coarseRate = 10.0
+    for candidate in [10.0, 5, 2, 1] {
+      coarseRate = candidate
+      if candidate * max(otherDuration, referenceDuration) <= 3000 { break }
+    }
+    let k = max(1, Int((rate / coarseRate).rounded()))
+    coarseRate = rate / Double(k)
+    let coarseReference = pointSample(movingAverage(referenceFeature, window: k), every: k)
+    let smoothingSamples = max(1, Int((1 / coarseRate / medianInterval).rounded()))
+    let smoothedOther = movingAverageSkippingNaN(otherFeature, window: smoothingSamples)
+    let correlator = Correlator(reference: coarseReference)
+    let scaleStep = 0.5 / (coarseRate * max(otherDuration, 1))
+    var candidates: [(r: Double, scale: Double, lag: Double)] = []
+    var results: [(r: Double, scale: Double, lag: Double)] = []
+    var s = options.scaleRange.lowerBound
+    var scales: [Double] = []
+    while s <= options.scaleRange.upperBound + 1e-12 {
+      scales.append(s)
+      s += scaleStep
+    }
+    if options.scaleRange.contains(1) && !scales.contains(1) { scales.append(1) }
+    scales.sort()
+    let minimumCoarse = minimumOverlap * coarseRate
+    for scale in scales {
+      let (values, weights) = resample(times: otherTimes, values: smoothedOther, scale: scale, step: 1 / coarseRate, maxGap: maxGap)
+      guard !values.isEmpty else { continue }
+      let feature = highPass(values, weights: weights, window: Int(5 * coarseRate))
+      let (lags, r) = correlator.correlate(feature, weights: weights, minimumOverlap: minimumCoarse)
+      var best = (r: -2.0, index: 0)
+      for (index, value) in r.enumerated() where value > best.r {
+        let lag = Double(lags.lowerBound + index)
+        if let maximum = options.maximumOffset, abs(referenceStart + lag / coarseRate) > maximum { continue }
+        best = (value, index)
+      }
+      guard best.r > -1 else { continue }
+      var lag = Double(lags.lowerBound + best.index)
+      if best.index > 0 && best.index < r.count - 1 {
+        lag += parabolicPeak(r[best.index - 1], r[best.index], r[best.index + 1])
+      }
+      results.append((best.r, scale, lag))
+    }
+    for result in results.sorted(by: { $0.r > $1.r }) {
+      if candidates.allSatisfy({ abs($0.scale - result.scale) > 3 * scaleStep || abs($0.lag - result.lag) > 3 }) {
+        candidates.append(result)
+      }
+      if candidates.count == 3 { break }
+    }
+    guard !candidates.isEmpty else {
+      return rejected("the recordings do not overlap by the minimum (\(Int(minimumOverlap)) s) at any offset and scale")
+    }
+
+    // 3–5 for each candidate; keep the most confident.
+    let fine = Correlator(reference: referenceFeature)
+    var best: Estimate?
+    for candidate in candidates {
+      let estimate = refine(
+        candidate: candidate, coarseRate: coarseRate, scaleStep: scaleStep, reference: referenceFeature,
+        correlator: fine, rate: rate, referenceStart: referenceStart, otherTimes: otherTimes,
+        otherFeature: otherFeature, maxGap: maxGap, origin: origin, minimumOverlap: minimumOverlap)
+      if best == nil || estimate.confidence > best!.confidence { best = estimate }
+    }
+    return best!
+  }
+
+  private func refine(
+    candidate: (r: Double, scale: Double, lag: Double), coarseRate: Double, scaleStep: Double, reference: [Double],
+    correlator: Correlator, rate: Double, referenceStart: Double, otherTimes: [Double], otherFeature: [Double],
+    maxGap: Double, origin: Double, minimumOverlap: Double
+  ) -> Estimate {
+    let scale = candidate.scale
+    // Coarse map: other time t -> reference time.
+    let coarseOffset = referenceStart + candidate.lag / coarseRate
+    func predicted(_ t: Double) -> Double { coarseOffset + scale * (t - origin) }
+    let duration = (otherTimes.last ?? origin) - origin
+    let referenceEnd = referenceStart + Double(reference.count) / rate
+    // Windows over the part of the other signal that the coarse map puts on the reference.
+    let windowLength = min(30, max(10, duration / 8))
+    let margin = 1.5 / coarseRate + scaleStep * duration + 0.25
+    var windows: [Window] = []
+    var start = origin
+    while start + windowLength <= origin + duration + 1e-9 {
+      defer { start += windowLength * 0.75 }
+      let centre = start + windowLength / 2
+      let at = predicted(start)
+      guard at - margin >= referenceStart, predicted(start + windowLength) + margin <= referenceEnd else { continue }
+      // The window's samples on a 100 Hz grid (reference seconds at this scale).
+      let inWindow = otherTimes.indices.filter { otherTimes[$0] >= start - 1 && otherTimes[$0] <= start + windowLength + 1 }
+      guard let firstIndex = inWindow.first, let lastIndex = inWindow.last, lastIndex - firstIndex >= 10 else { continue }
+      let times = Array(otherTimes[firstIndex...lastIndex]).map { $0 - start }
+      let values = Array(otherFeature[firstIndex...lastIndex])
+      // Resample from the window start (times relative to it; negative ones are before).
+      let shifted = zip(times, values).filter { $0.0 >= 0 }
+      guard shifted.count >= 10 else { continue }
+      var (a, w) = resample(
+        times: shifted.map(\.0), values: shifted.map(\.1), scale: scale, step: 1 / rate, maxGap: maxGap)
+      let wanted = Int(windowLength * scale * rate)
+      if a.count > wanted {
+        a.removeLast(a.count - wanted)
+        w.removeLast(w.count - wanted)
+      }
+      guard Double(w.reduce(0, +)) >= 0.7 * Double(wanted) else { continue }
+      let firstGridTime = (shifted.first?.0 ?? 0) + start
+      let feature = highPass(a, weights: w, window: Int(5 * rate))
+      // The reference segment around the prediction.
+      let lo = max(0, Int(((predicted(firstGridTime) - margin) - referenceStart) * rate))
+      let hi = min(reference.count, Int(((predicted(firstGridTime) + margin) - referenceStart) * rate) + a.count + 1)
+      guard hi - lo > a.count else { continue }
+      let segment = Array(reference[lo..<hi])
+      let local = Correlator(reference: segment)
+      let (lags, r) = local.correlate(feature, weights: w, minimumOverlap: 0.9 * w.reduce(0, +))
+      guard let peakIndex = r.indices.max(by: { r[$0] < r[$1] }), r[peakIndex] > 0 else { continue }
+      let peak = r[peakIndex]
+      // Ambiguity: the best value at least 0.3 s away from the peak.
+      let exclusion = Int(0.3 * rate)
+      var rival = -1.0
+      for i in r.indices where abs(i - peakIndex) > exclusion { rival = max(rival, r[i]) }
+      var lag = Double(lags.lowerBound + peakIndex)
+      if peakIndex > 0 && peakIndex < r.count - 1 {
+        lag += parabolicPeak(r[peakIndex - 1], r[peakIndex], r[peakIndex + 1])
+      }
+      let referenceTime = referenceStart + (Double(lo) + lag) / rate
+      // Window centre on the reference clock: its first grid point plus the
+      // centre's distance at this scale.
+      let centreOnReference = referenceTime + (centre - firstGridTime) * scale
+      let distinct = peak - max(rival, 0)
+      windows.append(
+        Window(otherTime: centre, referenceTime: centreOnReference, quality: peak, inlier: distinct > 0.05 && peak > 0.15))
+    }
+    _ = correlator
+    let usable = windows.filter(\.inlier)
+    guard usable.count >= 3 else {
+      return Estimate(
+        offset: coarseOffset, scale: scale, confidence: 0, uncertaintyMs: .infinity, aligned: false,
+        reason: "too few windows correlate clearly (\(usable.count) of \(windows.count)); the signals may be unrelated",
+        windows: windows.map { var w = $0; w.inlier = false; return w }, origin: origin,
+        overlap: overlapRange(coarseOffset, scale, origin, duration, referenceStart, referenceEnd),
+        coarsePeak: candidate.r)
+    }
+    // 4. Robust line.
+    var inliers = usable
+    var fit = lineFit(inliers, origin: origin)
+    for _ in 0..<3 {
+      let residuals = inliers.map { abs($0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin))) }
+      let mad = median(residuals)
+      let limit = max(3 * mad * 1.4826, 0.015)
+      let kept = inliers.filter { abs($0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin))) <= limit }
+      if kept.count == inliers.count || kept.count < 3 { break }
+      inliers = kept
+      fit = lineFit(inliers, origin: origin)
+    }
+    let tolerance = 0.030
+    var finalWindows = windows
+    var agreeing = 0
+    var qualitySum = 0.0
+    for i in finalWindows.indices {
+      let residual = abs(finalWindows[i].referenceTime - (fit.intercept + fit.slope * (finalWindows[i].otherTime - origin)))
+      finalWindows[i].inlier = residual <= tolerance && finalWindows[i].inlier
+      if finalWindows[i].inlier {
+        agreeing += 1
+        qualitySum += finalWindows[i].quality
+      }
+    }
+    let share = Double(agreeing) / Double(max(windows.count, 1))
+    let meanQuality = agreeing > 0 ? qualitySum / Double(agreeing) : 0
+    // Calibrated on the public bench (positives and unrelated pairs): see README.
+    let confidence = min(1, max(0, share * min(1, 0.4 + meanQuality)))
+    let residuals = inliers.map { $0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin)) }
+    let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(max(1, residuals.count - 2))).squareRoot()
+    let uncertainty = 2 * rms / Double(inliers.count).squareRoot() * 2 * 1000
+    let overlap = overlapRange(fit.intercept, fit.slope, origin, duration, referenceStart, referenceEnd)
+    let overlapLength = overlap.upperBound - overlap.lowerBound
+    var reason: String? = nil
+    var aligned = confidence >= options.threshold
+    if !aligned {
+      reason = "only \(agreeing) of \(windows.count) windows agree on one clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
+    } else if overlapLength < minimumOverlap {
+      aligned = false
+      reason = "the overlap (\(Int(overlapLength)) s) is under the minimum (\(Int(minimumOverlap)) s)"
+    } else if !options.scaleRange.contains(fit.slope) {
+      aligned = false
+      reason = "the fitted scale \(fit.slope) is outside --scale-range"
+    }
+    return Estimate(
+      offset: fit.intercept, scale: fit.slope, confidence: confidence, uncertaintyMs: uncertainty, aligned: aligned,
+      reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r)
+  }
+
+  private func overlapRange(
+    _ offset: Double, _ scale: Double, _ origin: Double, _ duration: Double, _ referenceStart: Double,
+    _ referenceEnd: Double
+  ) -> ClosedRange<Double> {
+    let lo = max(referenceStart, offset)
+    let hi = min(referenceEnd, offset + scale * duration)
+    return lo <= hi ? lo...hi : lo...lo
+  }
+
+  /// Least squares `y = intercept + slope · (x − origin)`.
+  private func lineFit(_ windows: [Window], origin: Double) -> (intercept: Double, slope: Double) {
+    let n = Double(windows.count)
+    let mx = windows.reduce(0) { $0 + $1.otherTime } / n
+    let my = windows.reduce(0) { $0 + $1.referenceTime } / n
+    var sxx = 0.0
+    var sxy = 0.0
+    for w in windows {
+      sxx += (w.otherTime - mx) * (w.otherTime - mx)
+      sxy += (w.otherTime - mx) * (w.referenceTime - my)
+    }
+    let slope = sxx > 0 ? sxy / sxx : 1
+    return (my - slope * (mx - origin), slope)
+  }
+}
+
+/// Centred moving average over `window` samples (edges average what they hold).
+func movingAverage(_ x: [Double], window: Int) -> [Double] {
+  guard window > 1, !x.isEmpty else { return x }
+  var prefix = [Double](repeating: 0, count: x.count + 1)
+  for i in x.indices { prefix[i + 1] = prefix[i] + x[i] }
+  let half = window / 2
+  return x.indices.map { i in
+    let lo = max(0, i - half)
+    let hi = min(x.count, i - half + window)
+    return (prefix[hi] - prefix[lo]) / Double(hi - lo)
+  }
+}
+
+/// The same, ignoring NaNs (NaN where a window holds none).
+func movingAverageSkippingNaN(_ x: [Double], window: Int) -> [Double] {
+  guard !x.isEmpty else { return x }
+  var sum = [Double](repeating: 0, count: x.count + 1)
+  var count = [Double](repeating: 0, count: x.count + 1)
+  for i in x.indices {
+    let valid = !x[i].isNaN
+    sum[i + 1] = sum[i] + (valid ? x[i] : 0)
+    count[i + 1] = count[i] + (valid ? 1 : 0)
+  }
+  let half = window / 2
+  return x.indices.map { i in
+    if window <= 1 { return x[i] }
+    let lo = max(0, i - half)
+    let hi = min(x.count, i - half + window)
+    let n = count[hi] - count[lo]
+    return n > 0 ? (sum[hi] - sum[lo]) / n : .nan
+  }
+}
+
+/// Every `k`-th sample from the first.
+func pointSample(_ x: [Double], every k: Int) -> [Double] {
+  guard k > 1 else { return x }
+  return stride(from: 0, to: x.count, by: k).map { x[$0] }
+}
+
+func median(_ x: [Double]) -> Double {
+  guard !x.isEmpty else { return 0 }
+  let sorted = x.sorted()
+  return sorted[sorted.count / 2]
+}
