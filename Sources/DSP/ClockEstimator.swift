@@ -184,7 +184,7 @@ public struct ClockEstimator {
     var windows: [Window] = []
     var start = origin
     while start + windowLength <= origin + duration + 1e-9 {
-      defer { start += windowLength * 0.75 }
+      defer { start += windowLength * 0.5 }
       let centre = start + windowLength / 2
       let at = predicted(start)
       guard at - margin >= referenceStart, predicted(start + windowLength) + margin <= referenceEnd else { continue }
@@ -231,7 +231,6 @@ public struct ClockEstimator {
       windows.append(
         Window(otherTime: centre, referenceTime: centreOnReference, quality: peak, inlier: distinct > 0.05 && peak > 0.15))
     }
-    _ = correlator
     let usable = windows.filter(\.inlier)
     guard usable.count >= 3 else {
       return Estimate(
@@ -252,6 +251,21 @@ public struct ClockEstimator {
       if kept.count == inliers.count || kept.count < 3 { break }
       inliers = kept
       fit = lineFit(inliers, origin: origin)
+    }
+    // 4b. One correlation over the whole overlap at 100 Hz, around the line:
+    // every sample counts at once, which beats averaging window lags when
+    // the windows are noisy (sparse events, low SNR).
+    // Only when the windows scatter: where they agree closely, their line is
+    // the better estimate (a global peak can be biased by envelope shapes
+    // that differ between the devices).
+    let lineResiduals = inliers.map { $0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin)) }
+    let lineRMS = (lineResiduals.reduce(0) { $0 + $1 * $1 } / Double(max(1, lineResiduals.count - 2))).squareRoot()
+    if lineRMS > 0.008, let refined = globalRefine(
+      offset: fit.intercept, scale: fit.slope, correlator: correlator, rate: rate, referenceStart: referenceStart,
+      otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap, origin: origin,
+      minimumOverlap: minimumOverlap)
+    {
+      fit = refined
     }
     let tolerance = 0.030
     var finalWindows = windows
@@ -290,6 +304,49 @@ public struct ClockEstimator {
       reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r)
   }
 
+  /// Correlates the whole other signal (at 100 Hz, at scales around
+  /// `scale`) with the reference for lags within ±60 ms of the line's, and
+  /// refines lag and scale by parabolas. Nil when the peak is not clear.
+  private func globalRefine(
+    offset: Double, scale: Double, correlator: Correlator, rate: Double, referenceStart: Double,
+    otherTimes: [Double], otherFeature: [Double], maxGap: Double, origin: Double, minimumOverlap: Double
+  ) -> (intercept: Double, slope: Double)? {
+    let duration = (otherTimes.last ?? origin) - origin
+    // A scale step that moves the far end by about 2 samples.
+    let step = 2 / (rate * max(duration, 1))
+    var peaks: [(scale: Double, r: Double, lag: Double)] = []
+    for k in -2...2 {
+      let s = scale + Double(k) * step
+      let (values, weights) = resample(times: otherTimes, values: otherFeature, scale: s, step: 1 / rate, maxGap: maxGap)
+      guard values.count > 10 else { return nil }
+      let feature = highPass(values, weights: weights, window: Int(5 * rate))
+      let (lags, r) = correlator.correlate(feature, weights: weights, minimumOverlap: minimumOverlap * rate)
+      let expected = (offset - referenceStart) * rate
+      let lo = max(0, Int((expected - 0.06 * rate).rounded(.down)) - lags.lowerBound)
+      let hi = min(r.count - 1, Int((expected + 0.06 * rate).rounded(.up)) - lags.lowerBound)
+      guard lo < hi else { return nil }
+      var best = lo
+      for i in lo...hi where r[i] > r[best] { best = i }
+      guard best > lo, best < hi, r[best] > 0.1 else { return nil }
+      let lag = Double(lags.lowerBound + best) + parabolicPeak(r[best - 1], r[best], r[best + 1])
+      peaks.append((s, r[best], lag))
+    }
+    guard let top = peaks.indices.max(by: { peaks[$0].r < peaks[$1].r }), top > 0, top < peaks.count - 1 else {
+      return nil
+    }
+    let f = parabolicPeak(peaks[top - 1].r, peaks[top].r, peaks[top + 1].r)
+    let bestScale = peaks[top].scale + f * step
+    // Interpolate the lag between the neighbouring scales likewise.
+    let lag = f >= 0
+      ? peaks[top].lag + f * (peaks[top + 1].lag - peaks[top].lag)
+      : peaks[top].lag - f * (peaks[top - 1].lag - peaks[top].lag)
+    let intercept = referenceStart + lag / rate
+    // Trust it only near the line (it refines, it does not overrule).
+    let far = offset + scale * duration
+    guard abs(intercept - offset) < 0.05, abs((intercept + bestScale * duration) - far) < 0.05 else { return nil }
+    return (intercept, bestScale)
+  }
+
   private func overlapRange(
     _ offset: Double, _ scale: Double, _ origin: Double, _ duration: Double, _ referenceStart: Double,
     _ referenceEnd: Double
@@ -299,16 +356,18 @@ public struct ClockEstimator {
     return lo <= hi ? lo...hi : lo...lo
   }
 
-  /// Least squares `y = intercept + slope · (x − origin)`.
+  /// Least squares `y = intercept + slope · (x − origin)`, each window
+  /// weighted by its peak correlation squared.
   private func lineFit(_ windows: [Window], origin: Double) -> (intercept: Double, slope: Double) {
-    let n = Double(windows.count)
-    let mx = windows.reduce(0) { $0 + $1.otherTime } / n
-    let my = windows.reduce(0) { $0 + $1.referenceTime } / n
+    let weights = windows.map { $0.quality * $0.quality }
+    let n = weights.reduce(0, +)
+    let mx = zip(windows, weights).reduce(0) { $0 + $1.0.otherTime * $1.1 } / n
+    let my = zip(windows, weights).reduce(0) { $0 + $1.0.referenceTime * $1.1 } / n
     var sxx = 0.0
     var sxy = 0.0
-    for w in windows {
-      sxx += (w.otherTime - mx) * (w.otherTime - mx)
-      sxy += (w.otherTime - mx) * (w.referenceTime - my)
+    for (w, weight) in zip(windows, weights) {
+      sxx += weight * (w.otherTime - mx) * (w.otherTime - mx)
+      sxy += weight * (w.otherTime - mx) * (w.referenceTime - my)
     }
     let slope = sxx > 0 ? sxy / sxx : 1
     return (my - slope * (mx - origin), slope)
