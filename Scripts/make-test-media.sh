@@ -86,6 +86,43 @@ for f in u8 s16le s32le f32le f64le; do
   ff -f lavfi -i "$FMT" -c:a "pcm_$f" "${BX[@]}" "$out/clicks/stereo_$f.wav"
 done
 
+# The bundled sample for align (and the Label Studio issues): 40 s of video
+# with bursty pink noise, and a sensor CSV that is a loudness meter on its own
+# clock: 50 Hz nominal, first row 2.5 s after the media starts, running 0.1 %
+# fast (1.001 sensor seconds per media second, so scale = 1/1.001), level in
+# dB plus noise, and a slow temperature column. The meter reads FFmpeg's astats
+# RMS level (10 ms frames) of the source audio, independently of MediaAlign.
+mkdir -p "$out/sample"
+NOISE="anoisesrc=duration=40:color=pink:sample_rate=48000:amplitude=0.5:seed=5,volume='if(lt(mod(t*1.7+sin(t*0.9)\,3)\,1.2)\,1\,0.05)':eval=frame"
+meter() { # meter AUDIO_FILTER OUT.txt: per-10 ms RMS level (dB) as "time level" lines
+  ffmpeg -nostdin -v error -f lavfi -i "$1" \
+    -af "asetnsamples=n=480:p=0,astats=metadata=1:reset=1:measure_overall=RMS_level:measure_perchannel=none,ametadata=print:key=lavfi.astats.Overall.RMS_level:file=$2" -f null -
+}
+ff -f lavfi -i "testsrc=size=160x120:rate=25:duration=40" -f lavfi -i "$NOISE" \
+   "${X264[@]}" -crf 38 -g 250 -c:a aac -b:a 64k "${BX[@]}" "$out/sample/session.mp4"
+sensor_csv() { # sensor_csv METER.txt OUT.csv SEED
+  awk -v seed="$3" '
+    /pts_time:/ { split($0, a, "pts_time:"); t = a[2] + 0 }
+    /RMS_level=/ { split($0, b, "="); v = b[2]; if (v == "-inf") v = -120; level[int(t * 100 + 0.5)] = v + 0 }
+    END {
+      srand(seed); print "time,level_db,temp"
+      scale = 1 / 1.001
+      for (i = 0; ; i++) {
+        ts = 1000 + i * 0.02; tm = 2.5 + scale * (ts - 1000)
+        if (tm > 38) break
+        k = int((tm - 0.005) * 100 + 0.5)  # the 10 ms frame centred nearest tm
+        printf "%.3f,%.2f,%.2f\n", ts, level[k] + (rand() - 0.5), 21 + i * 0.0005 + (rand() - 0.5) * 0.1
+      }
+    }' "$1" > "$2"
+}
+meter "$NOISE" /tmp/ma_meter.txt
+sensor_csv /tmp/ma_meter.txt "$out/sample/sensor.csv" 7
+# The same meter on a different recording (other noise, other rhythm).
+OTHER="anoisesrc=duration=40:color=pink:sample_rate=48000:amplitude=0.5:seed=6,volume='if(lt(mod(t*1.3+cos(t*0.7)\,2.5)\,1)\,1\,0.05)':eval=frame"
+meter "$OTHER" /tmp/ma_meter_other.txt
+sensor_csv /tmp/ma_meter_other.txt "$out/sample/unrelated.csv" 8
+rm -f /tmp/ma_meter.txt /tmp/ma_meter_other.txt
+
 # Bad inputs.
 : > "$out/bad/empty.mp4"
 printf 'time,ax\n0.0,1\n' > "$out/bad/text.mp4"
@@ -151,6 +188,8 @@ cat > "$out/truth.json" <<JSON
     ],
     "gap": {"file": "clicks/gap_flac.mkv", "gap_start": 1.0, "gap_end": 1.5, "clicks_after_gap": [1.8, 2.6], "tone_rms": 0.0707}
   },
+  "sample": {"media": "sample/session.mp4", "csv": "sample/sensor.csv", "channel": "level_db",
+    "offset": 2.5, "scale": 0.999000999000999, "csv_origin": 1000.0, "unrelated": "sample/unrelated.csv"},
   "bad": [
     {"file": "bad/empty.mp4", "error": "empty"},
     {"file": "bad/text.mp4", "error": "holds text, not audio or video"},

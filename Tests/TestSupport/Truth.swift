@@ -48,9 +48,20 @@ public struct MediaTruth: Decodable, Sendable {
     public var gap: Gap
   }
 
+  public struct Sample: Decodable, Sendable {
+    public var media: String
+    public var csv: String
+    public var channel: String
+    public var offset: Double
+    public var scale: Double
+    public var csvOrigin: Double
+    public var unrelated: String
+  }
+
   public var files: [File]
   public var bad: [Bad]
   public var clicks: Clicks
+  public var sample: Sample
 
   public static let load: MediaTruth = {
     let url = TestPaths.testMedia.appendingPathComponent("truth.json")

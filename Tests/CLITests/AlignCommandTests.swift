@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `mediaalign align`, run as the built binary on the bundled sample, whose
+/// sensor starts 2.5 s after the media and runs 0.1 % fast.
+@Suite("align command")
+struct AlignCommandTests {
+  static let sample = MediaTruth.load.sample
+
+  @Test("MEDIA CSV --json: the clock map within 10 ms over the whole overlap")
+  func json() throws {
+    let s = Self.sample
+    let result = try runTool(["align", s.media, s.csv, "--channel", s.channel, "--json"], in: TestPaths.testMedia)
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(object["status"] as? String == "aligned")
+    let offset = try #require(object["offset"] as? Double)
+    let scale = try #require(object["scale"] as? Double)
+    let origin = try #require(object["csv_origin"] as? Double)
+    #expect(origin == s.csvOrigin)
+    // Worst error between the first and last rows (35.5 sensor seconds).
+    let span = 35.5
+    let error = max(abs(offset - s.offset), abs((offset + scale * span) - (s.offset + s.scale * span)))
+    #expect(error < 0.010, "offset \(offset), scale \(scale): worst error \(error * 1000) ms")
+    #expect(abs(((object["drift_ppm"] as? Double) ?? 0) - (scale - 1) * 1e6) < 1e-6)
+    #expect(((object["confidence"] as? Double) ?? 0) >= 0.8)
+    let series = try #require(object["series"] as? [String: Any])
+    #expect(series["channel"] as? String == "level_db" && series["rows"] as? Int == 1777)
+    let media = try #require(object["media"] as? [String: Any])
+    #expect((media["frame_rate"] as? Double) == 25)
+    #expect(object["model"] as? String == "linear")
+    let windows = try #require(object["windows"] as? [[String: Any]])
+    #expect(windows.count >= 3)
+  }
+
+  @Test("--write-csv writes the corrected copy: first row 0.0, media seconds, sensor_time kept")
+  func writeCSV() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    let s = Self.sample
+    let target = dir.path("corrected.csv")
+    let result = try runTool(["align", s.media, s.csv, "--channel", s.channel, "--write-csv", target], in: TestPaths.testMedia)
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stdout.contains("corrected CSV: \(target)"))
+    let lines = try String(contentsOfFile: target, encoding: .utf8).split(separator: "\n")
+    #expect(lines[0] == "time,sensor_time,level_db,temp")
+    #expect(lines[1].hasPrefix("0.0,"), "\(lines[1])")  // the sensor starts late: a row at 0.0 is prepended
+    let second = lines[2].split(separator: ",").map { Double($0) ?? .nan }
+    #expect(abs(second[0] - s.offset) < 0.010 && second[1] == s.csvOrigin, "\(lines[2])")
+    #expect(lines.count == 1 + 1 + 1777)
+  }
+
+  @Test("an unrelated sensor is rejected: exit 1 and the reason on stderr")
+  func unrelated() throws {
+    let s = Self.sample
+    let result = try runTool(["align", s.media, s.unrelated, "--channel", s.channel, "--json"], in: TestPaths.testMedia)
+    #expect(result.status == 1)
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(object["status"] as? String == "rejected")
+    #expect(((object["confidence"] as? Double) ?? 1) < 0.3)
+    #expect(result.stderr.hasPrefix("mediaalign: error: \(s.unrelated): alignment rejected: "), "\(result.stderr)")
+  }
+
+  @Test("REF OTHER: a media file against itself shifted is found")
+  func mediaPair() throws {
+    // The clicks AAC file against the same clicks in the late-start mp4:
+    // t_late = 0.4993 + t_aac.
+    let result = try runTool(["align", "clicks/late_aac.mp4", "clicks/aac.m4a", "--json"], in: TestPaths.testMedia)
+    // 3 s of audio with three clicks is short; accept a rejection but never a wrong answer.
+    if result.status == 0 {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+      let offset = try #require(object["offset"] as? Double)
+      #expect(abs(offset - 0.49933) < 0.010, "offset \(offset)")
+    } else {
+      #expect(result.status == 1)
+    }
+  }
+
+  @Test("usage errors exit 64")
+  func usage() throws {
+    let s = Self.sample
+    let range = try runTool(["align", s.media, s.csv, "--scale-range", "1.05-0.95"], in: TestPaths.testMedia)
+    #expect(range.status == 64 && range.stderr.contains("--scale-range must be LOW-HIGH"))
+    let missing = try runTool(["align", s.media, s.csv, "--channel", "nope"], in: TestPaths.testMedia)
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("no column 'nope'; the columns are 'time', 'level_db', 'temp'"), "\(missing.stderr)")
+  }
+}
