@@ -117,6 +117,10 @@ sensor_csv() { # sensor_csv METER.txt OUT.csv SEED
 }
 meter "$NOISE" /tmp/ma_meter.txt
 sensor_csv /tmp/ma_meter.txt "$out/sample/sensor.csv" 7
+# A second recorder of the same scene: its audio starts 5 s into the
+# session, at 44.1 kHz (t_session = 5 + t_other).
+ff -f lavfi -i "$NOISE" -af "atrim=start=5,asetpts=PTS-STARTPTS,aresample=44100" -c:a aac -b:a 48k "${BX[@]}" \
+   "$out/sample/other_recorder.m4a"
 # The same meter on a different recording (other noise, other rhythm).
 OTHER="anoisesrc=duration=40:color=pink:sample_rate=48000:amplitude=0.5:seed=6,volume='if(lt(mod(t*1.3+cos(t*0.7)\,2.5)\,1)\,1\,0.05)':eval=frame"
 meter "$OTHER" /tmp/ma_meter_other.txt
@@ -189,7 +193,8 @@ cat > "$out/truth.json" <<JSON
     "gap": {"file": "clicks/gap_flac.mkv", "gap_start": 1.0, "gap_end": 1.5, "clicks_after_gap": [1.8, 2.6], "tone_rms": 0.0707}
   },
   "sample": {"media": "sample/session.mp4", "csv": "sample/sensor.csv", "channel": "level_db",
-    "offset": 2.5, "scale": 0.999000999000999, "csv_origin": 1000.0, "unrelated": "sample/unrelated.csv"},
+    "offset": 2.5, "scale": 0.999000999000999, "csv_origin": 1000.0, "unrelated": "sample/unrelated.csv",
+    "other_media": "sample/other_recorder.m4a", "other_offset": 5.0},
   "bad": [
     {"file": "bad/empty.mp4", "error": "empty"},
     {"file": "bad/text.mp4", "error": "holds text, not audio or video"},

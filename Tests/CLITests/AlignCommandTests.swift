@@ -62,19 +62,19 @@ struct AlignCommandTests {
     #expect(result.stderr.hasPrefix("mediaalign: error: \(s.unrelated): alignment rejected: "), "\(result.stderr)")
   }
 
-  @Test("REF OTHER: a media file against itself shifted is found")
+  @Test("REF OTHER: a second recorder starting 5 s later at 44.1 kHz")
   func mediaPair() throws {
-    // The clicks AAC file against the same clicks in the late-start mp4:
-    // t_late = 0.4993 + t_aac.
-    let result = try runTool(["align", "clicks/late_aac.mp4", "clicks/aac.m4a", "--json"], in: TestPaths.testMedia)
-    // 3 s of audio with three clicks is short; accept a rejection but never a wrong answer.
-    if result.status == 0 {
-      let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-      let offset = try #require(object["offset"] as? Double)
-      #expect(abs(offset - 0.49933) < 0.010, "offset \(offset)")
-    } else {
-      #expect(result.status == 1)
-    }
+    let s = Self.sample
+    let result = try runTool(["align", s.media, s.otherMedia, "--json"], in: TestPaths.testMedia)
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(object["status"] as? String == "aligned")
+    let offset = try #require(object["offset"] as? Double)
+    let scale = try #require(object["scale"] as? Double)
+    let span = 33.0
+    let error = max(abs(offset - s.otherOffset), abs((offset + scale * span) - (s.otherOffset + span)))
+    #expect(error < 0.010, "offset \(offset), scale \(scale): worst error \(error * 1000) ms")
+    #expect((object["other"] as? [String: Any])?["path"] as? String == s.otherMedia)
   }
 
   @Test("usage errors exit 64")

@@ -56,6 +56,9 @@ public struct MediaTruth: Decodable, Sendable {
     public var scale: Double
     public var csvOrigin: Double
     public var unrelated: String
+    /// A second recording: t_media = otherOffset + t_other.
+    public var otherMedia: String
+    public var otherOffset: Double
   }
 
   public var files: [File]
