@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-[ -x /usr/bin/time ] || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || true; }
+. Scripts/lib/timing.sh
+ensure_time
 bin="$(swift build -c release --show-bin-path)/mediaalign"
 cache=.cache/bench
 mkdir -p "$cache"
@@ -33,17 +34,6 @@ df.to_csv(sys.argv[2], index=False)
 PY
 fi
 
-best() {
-  local b=""
-  for _ in 1 2 3; do
-    local s e t
-    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    t=$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')
-    if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN{exit !(t<b)}'; then b=$t; fi
-  done
-  printf '%.3f' "$b"
-}
-rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 payload_kb=$(( 1000000 * 5 * 8 / 1024 ))
 
 for f in "$num" "$iso"; do

@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
-[ -x /usr/bin/time ] || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || true; }
+. Scripts/lib/timing.sh
+ensure_time
 bin="$(swift build -c release --show-bin-path)/mediaalign"
 cores=$(nproc)
 cache=.cache/bench
@@ -31,17 +32,6 @@ make "$cache/hour_aac.mp4" -f lavfi -i "testsrc=size=64x48:rate=1:duration=3600"
   -c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a aac -b:a 128k
 make "$cache/hour_cbr.mp3" -filter_complex "$AUDIO" -c:a libmp3lame -b:a 128k
 
-best() { # best wall time of 3 runs of "$@", seconds
-  local b=""
-  for _ in 1 2 3; do
-    local s e t
-    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    t=$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')
-    if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN{exit !(t<b)}'; then b=$t; fi
-  done
-  printf '%.2f' "$b"
-}
-rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

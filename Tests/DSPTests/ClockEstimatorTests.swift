@@ -1,20 +1,10 @@
 import DSP
 import Foundation
 import Testing
+import TestSupport
 
 @Suite("Clock estimator")
 struct ClockEstimatorTests {
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   /// A loudness-like envelope at 100 Hz: bursts of random length and level
   /// over a noise floor, `seconds` long.
   static func envelope(seconds: Double, seed: UInt64) -> [Double] {

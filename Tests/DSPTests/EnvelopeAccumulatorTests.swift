@@ -1,20 +1,9 @@
 import DSP
 import Testing
+import TestSupport
 
 @Suite("Envelope accumulator")
 struct EnvelopeAccumulatorTests {
-  /// A seeded generator (SplitMix64), so the noise is the same every run.
-  struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-  }
-
   static func noise(_ count: Int, seed: UInt64) -> [Float] {
     var rng = SplitMix64(state: seed)
     return (0..<count).map { _ in Float.random(in: -1...1, using: &rng) }

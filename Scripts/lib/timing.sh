@@ -1,0 +1,21 @@
+# Shared by the Scripts/bench-*.sh: timing helpers. Source it.
+
+# best CMD…: the best wall time in seconds of 3 runs of CMD (stdout dropped).
+best() {
+  local b=""
+  for _ in 1 2 3; do
+    local s e t
+    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
+    t=$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')
+    if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN{exit !(t<b)}'; then b=$t; fi
+  done
+  printf '%.3f' "$b"
+}
+
+# rss CMD…: peak resident memory in KB of one run of CMD.
+rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
+
+# ensure_time: GNU time for rss (Debian's "time" package), when root.
+ensure_time() {
+  [ -x /usr/bin/time ] || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || true; }
+}
