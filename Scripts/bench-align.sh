@@ -32,9 +32,10 @@ echo "== ../shared/bench: baseline.py"
 
 cache=.cache/bench
 mkdir -p "$cache"
-media="$cache/hour_align.mp4"
-csv="$cache/hour_align.csv"
-NOISE="anoisesrc=duration=3600:color=pink:sample_rate=48000:amplitude=0.5:seed=5,volume='if(lt(mod(t*1.7+sin(t*0.9)\,3)\,1.2)\,1\,0.05)':eval=frame"
+media="$cache/hour_align2.mp4"
+csv="$cache/hour_align2.csv"
+# Bursts whose rhythm never repeats within the hour (incommensurate slow terms).
+NOISE="anoisesrc=duration=3600:color=pink:sample_rate=48000:amplitude=0.5:seed=5,volume='if(lt(mod(t*1.7+sin(t*0.9)+2*sin(t*0.031)+1.5*sin(t*0.0071)\,3)\,1.2)\,1\,0.05)':eval=frame"
 if [ ! -s "$media" ] || [ ! -s "$csv" ]; then
   echo "bench-align: making the 1-hour case (once)…" >&2
   ffmpeg -nostdin -v error -y -f lavfi -i "testsrc=size=64x48:rate=1:duration=3600" -f lavfi -i "$NOISE" \

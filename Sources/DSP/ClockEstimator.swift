@@ -156,15 +156,30 @@ public struct ClockEstimator {
 
     // 3–5 for each candidate; keep the most confident.
     let fine = Correlator(reference: referenceFeature)
-    var best: Estimate?
+    var refined: [Estimate] = []
     for candidate in candidates {
       let estimate = refine(
         candidate: candidate, coarseRate: coarseRate, scaleStep: scaleStep, reference: referenceFeature,
         correlator: fine, rate: rate, referenceStart: referenceStart, otherTimes: otherTimes,
         otherFeature: otherFeature, maxGap: maxGap, origin: origin, minimumOverlap: minimumOverlap)
-      if best == nil || estimate.confidence > best!.confidence { best = estimate }
+      refined.append(estimate)
     }
-    return best!
+    refined.sort { $0.confidence > $1.confidence }
+    var best = refined[0]
+    // A repeating signal (a machine cycle, a periodic test pattern) fits
+    // several offsets: when another candidate a clear distance away is
+    // nearly as confident, no single answer can be trusted.
+    if best.aligned,
+      let rival = refined.dropFirst().first(where: {
+        $0.confidence >= 0.8 * best.confidence && abs($0.offset - best.offset) > 0.5
+      })
+    {
+      best.aligned = false
+      best.confidence *= 1 - rival.confidence / max(best.confidence, 1e-9) * 0.5
+      best.reason =
+        "two clock maps fit almost equally well (offsets \(Double(Int(best.offset * 1000)) / 1000) s and \(Double(Int(rival.offset * 1000)) / 1000) s): the signal repeats; narrow the search with --max-offset"
+    }
+    return best
   }
 
   private func refine(
