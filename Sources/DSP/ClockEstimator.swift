@@ -275,7 +275,9 @@ public struct ClockEstimator {
     // that differ between the devices).
     let lineResiduals = inliers.map { $0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin)) }
     let lineRMS = (lineResiduals.reduce(0) { $0 + $1 * $1 } / Double(max(1, lineResiduals.count - 2))).squareRoot()
-    if lineRMS > 0.008, let refined = globalRefine(
+    // (Also only while the windows are few: with dozens the line is already
+    // precise, and an hour-long correlation at 100 Hz costs memory.)
+    if lineRMS > 0.008, inliers.count < 40, let refined = globalRefine(
       offset: fit.intercept, scale: fit.slope, correlator: correlator, rate: rate, referenceStart: referenceStart,
       otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap, origin: origin,
       minimumOverlap: minimumOverlap)
