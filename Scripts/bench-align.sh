@@ -12,10 +12,7 @@
 #      error against the truth.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
-. Scripts/lib/timing.sh
-ensure_time
-bin="$(realpath "$(swift build -c release --show-bin-path)/mediaalign")"
+. Scripts/lib/bench.sh
 bench="$(realpath ../shared/bench)"
 venv=.cache/venv-baseline
 if [ ! -x "$venv/bin/python" ]; then
@@ -30,8 +27,6 @@ echo "== ../shared/bench: mediaalign"
 echo "== ../shared/bench: baseline.py"
 (cd "$bench" && "$py" score.py --baseline) | sed -n '/^- cases/,$p'
 
-cache=.cache/bench
-mkdir -p "$cache"
 media="$cache/hour_align2.mp4"
 csv="$cache/hour_align2.csv"
 # Bursts whose rhythm never repeats within the hour (incommensurate slow terms).

@@ -8,12 +8,7 @@
 # pandas lives in its own venv, .cache/venv-pandas (made on first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
-. Scripts/lib/timing.sh
-ensure_time
-bin="$(swift build -c release --show-bin-path)/mediaalign"
-cache=.cache/bench
-mkdir -p "$cache"
+. Scripts/lib/bench.sh
 venv=.cache/venv-pandas
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"

@@ -9,13 +9,8 @@
 # the ratios to the reference, and peak RSS (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
-. Scripts/lib/timing.sh
-ensure_time
-bin="$(swift build -c release --show-bin-path)/mediaalign"
+. Scripts/lib/bench.sh
 cores=$(nproc)
-cache=.cache/bench
-mkdir -p "$cache"
 # Programme-like audio: pink noise swelling and fading every few seconds over a
 # 220 Hz tone, different in each channel.
 AUDIO="anoisesrc=color=pink:sample_rate=48000:amplitude=0.3:duration=3600:seed=3,volume='0.2+0.8*abs(sin(t*0.7))':eval=frame[n];sine=frequency=220:sample_rate=48000:duration=3600[s];[n][s]amix=inputs=2,aformat=channel_layouts=mono[m];[m]asplit[l][r];[l][r]join=inputs=2:channel_layout=stereo"

@@ -7,12 +7,7 @@
 # Each figure is the best of 3 runs (release build). Prints peak RSS too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
-. Scripts/lib/timing.sh
-ensure_time
-bin="$(swift build -c release --show-bin-path)/mediaalign"
-cache=.cache/bench
-mkdir -p "$cache"
+. Scripts/lib/bench.sh
 f="$cache/hour_h264_aac.mp4"
 if [ ! -s "$f" ]; then
   echo "bench-probe: making $f (1 hour, once)…" >&2

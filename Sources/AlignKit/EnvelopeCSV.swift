@@ -1,4 +1,5 @@
 import DSP
+import TimeSeries
 
 /// Writes an envelope as CSV `time,rms` (linear, full scale 1) or
 /// `time,rms_db` (dBFS): time in media seconds, one row per grid point.

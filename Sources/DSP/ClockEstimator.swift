@@ -95,9 +95,8 @@ public struct ClockEstimator {
 
     // 1. Features.
     let referenceFeature = highPass(rankTransform(reference), weights: [Double](repeating: 1, count: reference.count), window: Int(5 * rate))
-    let otherRank = rankTransform(otherValues)
-    let otherValid = otherValues.map { $0.isNaN ? Double.nan : 0 }
-    let otherFeature = zip(otherRank, otherValid).map { $1.isNaN ? Double.nan : $0 }
+    // Ranks, with NaN kept where the value is missing.
+    let otherFeature = zip(rankTransform(otherValues), otherValues).map { $1.isNaN ? Double.nan : $0 }
     let intervals = zip(otherTimes.dropFirst(), otherTimes).map { $0 - $1 }.sorted()
     let medianInterval = intervals.isEmpty ? 0.01 : max(intervals[intervals.count / 2], 1e-6)
     let maxGap = max(0.25, 5 * medianInterval)
@@ -204,13 +203,11 @@ public struct ClockEstimator {
       let at = predicted(start)
       guard at - margin >= referenceStart, predicted(start + windowLength) + margin <= referenceEnd else { continue }
       // The window's samples on a 100 Hz grid (reference seconds at this scale).
-      let inWindow = otherTimes.indices.filter { otherTimes[$0] >= start - 1 && otherTimes[$0] <= start + windowLength + 1 }
-      guard let firstIndex = inWindow.first, let lastIndex = inWindow.last, lastIndex - firstIndex >= 10 else { continue }
-      let times = Array(otherTimes[firstIndex...lastIndex]).map { $0 - start }
-      let values = Array(otherFeature[firstIndex...lastIndex])
-      // Resample from the window start (times relative to it; negative ones are before).
-      let shifted = zip(times, values).filter { $0.0 >= 0 }
-      guard shifted.count >= 10 else { continue }
+      // The rows from the window start to a second past its end (binary search: times ascend).
+      let from = firstIndex(in: otherTimes, notBefore: start)
+      let to = firstIndex(in: otherTimes, notBefore: (start + windowLength + 1).nextUp)
+      guard to - from >= 10 else { continue }
+      let shifted = (from..<to).map { (otherTimes[$0] - start, otherFeature[$0]) }
       var (a, w) = resample(
         times: shifted.map(\.0), values: shifted.map(\.1), scale: scale, step: 1 / rate, maxGap: maxGap)
       let wanted = Int(windowLength * scale * rate)
@@ -428,6 +425,17 @@ func movingAverageSkippingNaN(_ x: [Double], window: Int) -> [Double] {
 func pointSample(_ x: [Double], every k: Int) -> [Double] {
   guard k > 1 else { return x }
   return stride(from: 0, to: x.count, by: k).map { x[$0] }
+}
+
+/// The first index whose time is at or after `time` (`times` ascending).
+func firstIndex(in times: [Double], notBefore time: Double) -> Int {
+  var low = 0
+  var high = times.count
+  while low < high {
+    let mid = (low + high) / 2
+    if times[mid] < time { low = mid + 1 } else { high = mid }
+  }
+  return low
 }
 
 func median(_ x: [Double]) -> Double {

@@ -69,21 +69,11 @@ public struct AudioReader: ~Copyable {
     guard let first = opening.first else {
       throw .noAudioStream(path: path, detail: "audio stream #\(chosen) holds no decodable samples; check the file plays")
     }
-    let skipStart = opening.skipStart
     let done = opening.ended
     let origin = first.timestamp ?? 0
-    var start = origin
-    // FFmpeg's MP3 demuxer does not move its timeline back by the encoder
-    // delay it trims; a player presents the first sample at 0 (see probe).
-    if formatName == "mp3" { start -= Double(skipStart) / Double(rate) }
+    let start = origin - Timeline.startCorrection(formatName: formatName, skipStart: opening.skipStart, sampleRate: rate)
     var endSample: Int64? = nil
-    if formatName == "mov,mp4,m4a,3gp,3g2,mj2",
-      let edit = input.withStream(chosen, { s -> Double? in
-        let st = s.pointee
-        guard st.start_time != cffmpeg_nopts_value, st.duration != cffmpeg_nopts_value, st.duration > 0 else { return nil }
-        return Double(st.start_time + st.duration) * Double(st.time_base.num) / Double(st.time_base.den)
-      }) ?? nil
-    {
+    if Timeline.hasEditListEnd(formatName), let edit = input.withStream(chosen, Timeline.declaredEnd) ?? nil {
       endSample = Int64(((edit - origin) * Double(rate)).rounded())
     }
     self.input = input
@@ -104,7 +94,7 @@ public struct AudioReader: ~Copyable {
       codecName: codecName,
       sampleRate: rate, channels: Int(parameters.ch_layout.nb_channels), startTime: start,
       endSample: endSample, splittable: splittable,
-      seekTimestampsAreExact: splittable && formatName == "mov,mp4,m4a,3gp,3g2,mj2", estimatedDuration: estimate)
+      seekTimestampsAreExact: splittable && Timeline.hasEditListEnd(formatName), estimatedDuration: estimate)
   }
 
   private static func openDecoder(

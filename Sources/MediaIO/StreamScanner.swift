@@ -100,7 +100,7 @@ struct StreamScanner {
 
   /// Turns the tallies into exact figures on `info.streams`.
   private mutating func finish(_ input: borrowing FormatInput) {
-    let isMP4Family = mp4FamilyNames.contains(info.format.formatName)
+    let isMP4Family = Timeline.hasEditListEnd(info.format.formatName)
     for position in info.streams.indices {
       let index = info.streams[position].index
       guard let facts = input.withStream(index, { StreamClock($0) }) else { continue }
@@ -129,14 +129,10 @@ struct StreamScanner {
       start = tally.firstPts.map { clock.seconds($0) + Double(tally.skipStart) / Double(rate) }
       stream.durationMethod = .packets
     }
-    // MP4/MOV: the edit list's end bounds what a player presents.
-    // FFmpeg's MP3 demuxer, unlike MP4's edit list and Ogg's negative first
-    // timestamp, does not move the timeline back by the encoder delay it
-    // trims, so the first presented sample would sit at 25 ms (LAME). A
-    // player presents it at 0: trimming the delay removes it from the clock.
-    if info.format.formatName == "mp3", let shifted = start {
-      start = shifted - Double(tally.skipStart) / Double(rate)
+    if let shifted = start {
+      start = shifted - Timeline.startCorrection(formatName: info.format.formatName, skipStart: tally.skipStart, sampleRate: rate)
     }
+    // MP4/MOV: the edit list's end bounds what a player presents.
     if clipToEditList, let start, let editEnd = clock.editEnd {
       let limit = Int64(((editEnd - start) * Double(rate)).rounded())
       if limit > 0 && limit < samples { samples = limit }
@@ -208,8 +204,6 @@ struct StreamScanner {
   }
 }
 
-private let mp4FamilyNames: Set<String> = ["mov,mp4,m4a,3gp,3g2,mj2"]
-
 /// Whether a stream's packet durations count its samples exactly: a codec
 /// with exact packet durations, in a time base that is a whole number of
 /// ticks per sample.
@@ -238,11 +232,7 @@ private struct StreamClock {
 
   init(_ stream: UnsafeMutablePointer<AVStream>) {
     timeBase = stream.pointee.time_base
-    let start = stream.pointee.start_time
-    let duration = stream.pointee.duration
-    if start != cffmpeg_nopts_value && duration != cffmpeg_nopts_value && duration > 0 {
-      editEnd = Double(start + duration) * Double(timeBase.num) / Double(timeBase.den)
-    }
+    editEnd = Timeline.declaredEnd(stream)
   }
 
   func seconds(_ ticks: Int64) -> Double {

@@ -75,7 +75,6 @@ func parseNumber(_ bytes: UnsafeRawBufferPointer, decimalComma: Bool) -> Double?
 
 private struct ColumnBuilder {
   var name: String
-  var isText = false
   var texts: [String] = []
   var unreadable = 0
   var firstUnreadable: [(line: Int, text: String)] = []
@@ -322,11 +321,10 @@ private struct TableBuilder {
           others += 1
         }
       }
-      columns[c].isText = others > numbers
       textFlags[c] = others > numbers
       let sample = columns[c].sample
       columns[c].sample = []
-      if columns[c].isText {
+      if textFlags[c] {
         columns[c].texts.reserveCapacity(estimate)
         for cell in sample {
           columns[c].texts.append(cell ?? "")
@@ -373,7 +371,7 @@ private struct TableBuilder {
       let builder = columns[c]
       series.append(
         SeriesColumn(
-          name: builder.name, values: builder.isText ? .text(builder.texts) : .numeric(numberColumns[c]),
+          name: builder.name, values: textFlags[c] ? .text(builder.texts) : .numeric(numberColumns[c]),
           missing: missingCounts[c], unreadable: builder.unreadable, firstUnreadable: builder.firstUnreadable))
       numberColumns[c] = []
     }

@@ -37,11 +37,7 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
   public init(_ table: TimeSeriesTable) {
     path = table.path
     rows = table.rowCount
-    var names = table.columns.map(\.name)
-    if let timeColumn = table.timeColumn {
-      names.insert(timeColumn, at: min(table.timeColumnPosition ?? 0, names.count))
-    }
-    columns = names
+    columns = table.allColumnNames
     delimiter = table.delimiter == 9 ? "\t" : String(UnicodeScalar(table.delimiter))
     let times = table.times
     var intervals: [Double] = []

@@ -2,6 +2,7 @@ import AlignKit
 import ArgumentParser
 import Foundation
 import MediaIO
+import TimeSeries
 
 extension MediaAlign {
   struct EnvelopeCommand: AsyncParsableCommand {

@@ -1,4 +1,7 @@
-# Shared by the Scripts/bench-*.sh: timing helpers. Source it.
+# Shared by the Scripts/bench-*.sh. Source it from the repository root: it
+# runs the set-up (apt packages + release build), and sets
+#   bin    the release mediaalign binary (absolute path)
+#   cache  .cache/bench, where the generated inputs are kept between runs
 
 # best CMD…: the best wall time in seconds of 3 runs of CMD (stdout dropped).
 best() {
@@ -19,3 +22,9 @@ rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 ensure_time() {
   [ -x /usr/bin/time ] || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null || true; }
 }
+
+Scripts/setup.sh
+ensure_time
+bin="$(realpath "$(swift build -c release --show-bin-path)/mediaalign")"
+cache=.cache/bench
+mkdir -p "$cache"
