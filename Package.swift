@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "MediaIO", targets: ["MediaIO"]),
     .library(name: "DSP", targets: ["DSP"]),
     .library(name: "TimeSeries", targets: ["TimeSeries"]),
+    .library(name: "LabelStudio", targets: ["LabelStudio"]),
     .library(name: "AlignKit", targets: ["AlignKit"]),
   ],
   dependencies: [
@@ -35,13 +36,15 @@ let package = Package(
     .target(name: "TimeSeries"),
     /// Signal processing on plain arrays: envelopes (and, later, correlation).
     .target(name: "DSP", dependencies: ["CFFTW"]),
+    /// Label Studio configs, tasks and the legacy player: text generation only.
+    .target(name: "LabelStudio"),
     /// The workflows the commands call.
-    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries"]),
+    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries", "LabelStudio"]),
     /// The command-line tool: parsing and printing only.
     .executableTarget(
       name: "mediaalign",
       dependencies: [
-        "AlignKit", "MediaIO", "TimeSeries",
+        "AlignKit", "MediaIO", "TimeSeries", "LabelStudio",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -52,7 +55,8 @@ let package = Package(
     .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
     .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "TestSupport"]),
     .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
-    .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TestSupport"]),
+    .testTarget(name: "LabelStudioTests", dependencies: ["LabelStudio", "TestSupport"]),
+    .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign"]),
   ]
 )

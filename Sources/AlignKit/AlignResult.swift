@@ -22,6 +22,8 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var channel: String
     public var rows: Int
     public var rateHz: Double?
+    /// Added: how the CSV was read, so `tasks` and `batch` read it the same way.
+    public var csvOptions: CSVReadOptions?
   }
 
   public struct Window: Sendable, Codable, Equatable {
@@ -55,4 +57,35 @@ public struct AlignResult: Sendable, Codable, Equatable {
   /// Added: the corrected CSV written with `--write-csv`, and what was done.
   public var correctedCsv: String?
   public var correction: CorrectionReport?
+}
+
+/// The CSV options of a result (`series.csv_options`), as given on the
+/// command line; nil fields were left to detection.
+public struct CSVReadOptions: Sendable, Codable, Equatable {
+  /// The delimiter given with `--delimiter` (nil: detected).
+  public var delimiter: String?
+  public var header: Bool
+  public var timeUnit: TimeUnit
+  public var timeFormat: String?
+  /// `--rate`: no time column.
+  public var rate: Double?
+  public var sort: Bool
+
+  public init(_ options: CSVOptions) {
+    delimiter = options.delimiter.map { String(UnicodeScalar($0)) }
+    header = options.hasHeader
+    timeUnit = options.timeUnit
+    timeFormat = options.timeFormat?.description
+    rate = options.rate
+    sort = options.sort
+  }
+
+  /// The reader's options again, with the time column the result names.
+  public func csvOptions(timeColumn: String?) throws -> CSVOptions {
+    var format: TimeFormat?
+    if let timeFormat { format = try TimeFormat(timeFormat) }
+    return CSVOptions(
+      delimiter: delimiter.flatMap { $0.utf8.count == 1 ? $0.utf8.first : nil }, hasHeader: header,
+      timeColumn: rate == nil ? timeColumn : nil, timeUnit: timeUnit, timeFormat: format, rate: rate, sort: sort)
+  }
 }

@@ -80,7 +80,7 @@ public func alignMediaToSeries(
     media: mediaFacts(mediaPath, envelope, info),
     series: .init(
       path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
-      rateHz: seriesInfo.time.rateHz),
+      rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv)),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
   if let target = options.writeCSV, estimate.aligned {
     do {

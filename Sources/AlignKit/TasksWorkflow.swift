@@ -1,0 +1,369 @@
+import Foundation
+import LabelStudio
+import MediaIO
+import TimeSeries
+
+/// Options for `makeLabelStudioProject`.
+public struct TasksOptions: Sendable {
+  public var outputDirectory: String
+  /// Prepended to each file's path below `urlRoot` (DESIGN §4; `FileURLs`).
+  public var urlPrefix = FileURLs.localFilesPrefix
+  /// The folder the prefix serves (Label Studio's `LOCAL_FILES_DOCUMENT_ROOT`);
+  /// nil: the current directory.
+  public var urlRoot: String?
+  public var labels = ["Event"]
+  public var target = Target.native
+  /// Channels for the config (lower-case names); nil: every numeric column
+  /// that every corrected CSV has.
+  public var channels: [String]?
+
+  public init(outputDirectory: String) { self.outputDirectory = outputDirectory }
+}
+
+/// What `makeLabelStudioProject` wrote (`summary.json` in the output folder).
+public struct TasksSummary: Sendable, Codable, Equatable {
+  public struct Task: Sendable, Codable, Equatable {
+    /// The result file (with `[i]` for an array's i-th result).
+    public var result: String
+    public var media: String
+    public var csv: String
+    public var correctedCsv: String
+    public var mediaUrl: String
+    public var csvUrl: String
+    public var frameRate: Double?
+    public var correction: CorrectionReport
+    public var warnings: [String]
+  }
+
+  public struct LeftOut: Sendable, Codable, Equatable {
+    public var result: String
+    /// The alignment was rejected (as opposed to an error making the task).
+    public var rejected: Bool
+    public var reason: String
+  }
+
+  public var target: Target
+  public var media: MediaKind
+  public var config: String
+  public var tasksFile: String
+  public var channels: [String]
+  public var tasks: [Task]
+  public var leftOut: [LeftOut]
+  public var warnings: [String]
+
+  /// Items that failed for a reason other than a rejected alignment.
+  public var failures: [LeftOut] { leftOut.filter { !$0.rejected } }
+}
+
+/// One aligned result, read and checked, ready to become a task.
+private struct Prepared {
+  var label: String
+  var result: AlignResult
+  var mediaPath: String
+  var csvPath: String
+  var kind: MediaKind
+  var frameRate: Double?
+  var table: TimeSeriesTable
+  var warnings: [String]
+}
+
+/// Writes a Label Studio project for aligned results into
+/// `options.outputDirectory`: `config.xml`, `tasks.json` (the import file),
+/// one corrected CSV per task (`STEM.aligned.csv`) and `summary.json`.
+/// Rejected results and items that cannot be made are left out and listed;
+/// the others are written. Throws only when nothing can be written.
+public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions) throws(AlignError) -> TasksSummary {
+  let fileManager = FileManager.default
+  let outputDirectory = options.outputDirectory
+  do {
+    try fileManager.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+  } catch {
+    throw AlignError("\(outputDirectory): cannot create the output folder (\(error.localizedDescription))")
+  }
+  guard let outputFolder = realPath(outputDirectory) else {
+    throw AlignError("\(outputDirectory): cannot resolve the output folder")
+  }
+  let rootInput = options.urlRoot ?? fileManager.currentDirectoryPath
+  guard let root = realPath(rootInput), isDirectory(root) else {
+    throw AlignError("\(rootInput): --url-root must be an existing folder (the one Label Studio serves)")
+  }
+  let urls = FileURLs(prefix: options.urlPrefix, root: root)
+
+  var leftOut: [TasksSummary.LeftOut] = []
+  var prepared: [Prepared] = []
+  for path in resultPaths {
+    let results: [AlignResult]
+    do { results = try readResults(path) } catch {
+      leftOut.append(.init(result: path, rejected: false, reason: error.description))
+      continue
+    }
+    for (i, result) in results.enumerated() {
+      let label = results.count == 1 ? path : "\(path)[\(i)]"
+      do {
+        if let item = try prepare(result, label: label, resultPath: path) { prepared.append(item) }
+      } catch {
+        leftOut.append(.init(result: label, rejected: result.status != "aligned", reason: "\(error)"))
+      }
+    }
+  }
+  // One config per project: the majority's kind of media; the others are left out.
+  let videos = prepared.filter { $0.kind == .video }.count
+  let kind: MediaKind = videos * 2 >= prepared.count ? .video : .audio
+  prepared.removeAll { item in
+    guard item.kind != kind else { return false }
+    leftOut.append(
+      .init(
+        result: item.label, rejected: false,
+        reason: "\(item.mediaPath) is \(item.kind == .audio ? "audio-only" : "a video") in a project of \(kind == .video ? "videos" : "audio-only files"); run tasks on it separately"))
+    return true
+  }
+
+  // Channels: the ones asked for, or the numeric columns every CSV has.
+  var warnings: [String] = []
+  let numericPerItem = prepared.map(numericColumnNames)
+  let channels: [String]
+  if let asked = options.channels {
+    channels = asked.map { $0.lowercased() }
+    prepared = zip(prepared, numericPerItem).compactMap { item, names in
+      let missing = channels.filter { !names.contains($0) }
+      guard missing.isEmpty else {
+        leftOut.append(
+          .init(
+            result: item.label, rejected: false,
+            reason: "\(item.csvPath) has no numeric column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(names.joined(separator: ", ")))"))
+        return nil
+      }
+      return item
+    }
+  } else {
+    let first = numericPerItem.first ?? []
+    channels = first.filter { name in numericPerItem.allSatisfy { $0.contains(name) } }
+    let everywhere = Set(numericPerItem.flatMap { $0 })
+    let partial = everywhere.subtracting(channels).sorted()
+    if !partial.isEmpty {
+      warnings.append(
+        "column\(partial.count == 1 ? "" : "s") \(partial.joined(separator: ", ")) \(partial.count == 1 ? "is" : "are") not in every CSV and left out of the config; name the channels with --channels")
+    }
+    if channels.isEmpty && !prepared.isEmpty {
+      throw AlignError("the CSVs share no numeric column to show as a channel; name the channels with --channels")
+    }
+  }
+  guard !prepared.isEmpty else {
+    let reasons = leftOut.map { "\($0.result): \($0.reason)" }.joined(separator: "; ")
+    throw AlignError("no task to write: \(reasons.isEmpty ? "no results given" : reasons)")
+  }
+
+  // Corrected CSVs and tasks.
+  let config = LabelConfig(target: options.target, media: kind, labels: options.labels, channels: channels)
+  var tasks: [LabelStudioTask] = []
+  var headers: [[String]] = []
+  var written: [TasksSummary.Task] = []
+  var usedNames: Set<String> = []
+  for item in prepared {
+    do {
+      let name = uniqueName(stem: stem(item.csvPath), used: &usedNames)
+      let corrected = (outputFolder as NSString).appendingPathComponent(name)
+      let result = item.result
+      let mediaURL: String
+      let csvURL: String
+      do {
+        mediaURL = try urls.url(forFile: item.mediaPath)
+        csvURL = try urls.url(forFile: corrected)
+      } catch {
+        guard case .outsideRoot(let path, let root) = error else { throw error }
+        throw AlignError(
+          "\(path) is outside \(root), the folder Label Studio serves (--url-root); move it there or pass --url-root")
+      }
+      let map = ClockMap(offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin)
+      let report = try writeCorrectedCSV(item.table, map: map, to: corrected)
+      var data: [String: JSONValue] = [LabelConfig.csvVariable: .string(csvURL)]
+      switch options.target {
+      case .native: data[kind.variable] = .string(mediaURL)
+      case .legacy:
+        data[kind.variable] = .string(
+          LegacyPlayer(media: kind, url: mediaURL, offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin)
+            .html)
+      }
+      if kind == .video { data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? 24) }
+      data["offset"] = .number(result.offset)
+      data["scale"] = .number(result.scale)
+      data["drift_ppm"] = .number(result.driftPpm)
+      data["confidence"] = .number(result.confidence)
+      var meta: [String: JSONValue] = [
+        "media_path": .string(item.mediaPath), "csv_path": .string(item.csvPath),
+        "corrected_csv": .string(corrected), "result": .string(item.label),
+        "csv_origin": .number(result.csvOrigin), "status": .string(result.status),
+      ]
+      if let uncertainty = result.uncertaintyMs { meta["uncertainty_ms"] = .number(uncertainty) }
+      if let channel = result.series?.channel { meta["aligned_channel"] = .string(channel) }
+      tasks.append(LabelStudioTask(data: data, meta: meta))
+      headers.append(report.header)
+      written.append(
+        .init(
+          result: item.label, media: item.mediaPath, csv: item.csvPath, correctedCsv: corrected, mediaUrl: mediaURL,
+          csvUrl: csvURL, frameRate: kind == .video ? item.frameRate : nil, correction: report,
+          warnings: item.warnings + coverageWarnings(item, report: report)))
+    } catch {
+      leftOut.append(.init(result: item.label, rejected: false, reason: "\(error)"))
+    }
+  }
+  guard !tasks.isEmpty else {
+    throw AlignError("no task to write: " + leftOut.map { "\($0.result): \($0.reason)" }.joined(separator: "; "))
+  }
+
+  // Validation before the config and the import file are written.
+  let problems = validate(config: config, tasks: tasks, headers: headers)
+  if let problem = problems.first {
+    throw AlignError("\(written[problem.task].result): \(problem.description); nothing written but the corrected CSVs")
+  }
+  let configPath = (outputDirectory as NSString).appendingPathComponent("config.xml")
+  let tasksPath = (outputDirectory as NSString).appendingPathComponent("tasks.json")
+  let summary = TasksSummary(
+    target: options.target, media: kind, config: configPath, tasksFile: tasksPath, channels: channels, tasks: written,
+    leftOut: leftOut, warnings: warnings)
+  try writeFile(Data(config.xml.utf8), to: configPath)
+  try writeFile(try encodeTasks(tasks), to: tasksPath)
+  try writeFile(try encodeSummary(summary), to: (outputDirectory as NSString).appendingPathComponent("summary.json"))
+  return summary
+}
+
+/// The results in a file: one `align --json` object or an array of them.
+func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
+  guard let data = FileManager.default.contents(atPath: path) else {
+    throw AlignError("\(path): cannot read the result file; check the path")
+  }
+  let decoder = JSONDecoder()
+  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  if let one = try? decoder.decode(AlignResult.self, from: data) { return [one] }
+  do {
+    return try decoder.decode([AlignResult].self, from: data)
+  } catch {
+    throw AlignError("\(path): not an align result (\(decodingProblem(error))); make it with `mediaalign align MEDIA CSV --json > \(path)`")
+  }
+}
+
+private func decodingProblem(_ error: any Error) -> String {
+  switch error {
+  case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue)' field"
+  case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+    return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+  case DecodingError.dataCorrupted: return "not valid JSON"
+  default: return "\(error)"
+  }
+}
+
+/// Reads and checks one result's inputs; nil never, throws with the reason it is left out.
+private func prepare(_ result: AlignResult, label: String, resultPath: String) throws -> Prepared? {
+  guard result.status == "aligned" else {
+    throw AlignError("alignment rejected: \(result.reason ?? "not confident") (confidence \(String(format: "%.2f", result.confidence)))")
+  }
+  guard let series = result.series else {
+    throw AlignError("a media-to-media result; tasks needs the result of `align MEDIA CSV`")
+  }
+  let resultFolder = (resultPath as NSString).deletingLastPathComponent
+  let mediaPath = try resolveInput(result.media.path, relativeTo: resultFolder, what: "media file")
+  let csvPath = try resolveInput(series.path, relativeTo: resultFolder, what: "CSV")
+  let info: MediaInfo
+  do { info = try probeMedia(path: mediaPath) } catch { throw AlignError(error.description) }
+  let options = try (series.csvOptions ?? CSVReadOptions(CSVOptions())).csvOptions(timeColumn: series.timeColumn)
+  let table: TimeSeriesTable
+  do { table = try CSVReader.read(path: csvPath, options: options) } catch { throw AlignError(error.description) }
+  if let first = table.times.first, abs(first - result.csvOrigin) > 1e-6 * max(1, abs(first)) {
+    throw AlignError(
+      "\(csvPath): its first time (\(first)) is not the result's csv_origin (\(result.csvOrigin)): the CSV or its options changed since align ran; align again"
+    )
+  }
+  let kind: MediaKind = info.firstVideo != nil ? .video : .audio
+  return Prepared(
+    label: label, result: result, mediaPath: mediaPath, csvPath: csvPath, kind: kind,
+    frameRate: info.firstVideo?.frameRate, table: table, warnings: info.warnings)
+}
+
+/// Warns when the sensor covers under half of the media.
+private func coverageWarnings(_ item: Prepared, report: CorrectionReport) -> [String] {
+  guard let duration = item.result.media.duration, duration > 0, let last = item.table.times.last,
+    let first = item.table.times.first
+  else { return [] }
+  let map = ClockMap(offset: item.result.offset, scale: item.result.scale, csvOrigin: item.result.csvOrigin)
+  let covered = max(0, min(duration, map.mediaTime(last)) - max(0, map.mediaTime(first)))
+  let share = covered / duration
+  guard share < 0.5 else { return [] }
+  return [
+    "the sensor covers \(String(format: "%.0f", share * 100)) % of the media (\(String(format: "%.1f", covered)) of \(String(format: "%.1f", duration)) s); the rest of the time series is flat"
+  ]
+}
+
+/// The corrected CSV's numeric columns, as named in its header.
+private func numericColumnNames(_ item: Prepared) -> [String] {
+  // The corrected header lower-cases names and suffixes clashes; recompute
+  // it the same way without writing (the writer drops entirely empty columns).
+  var used: Set<String> = [LabelConfig.mediaTimeColumn, LabelConfig.sensorTimeColumn]
+  var names: [String] = []
+  for column in item.table.columns {
+    var name = column.name.lowercased()
+    if used.contains(name) {
+      var k = 2
+      while used.contains("\(name)_\(k)") { k += 1 }
+      name = "\(name)_\(k)"
+    }
+    used.insert(name)
+    if let numbers = column.numbers, numbers.contains(where: { !$0.isNaN }) { names.append(name) }
+  }
+  return names
+}
+
+private func resolveInput(_ path: String, relativeTo folder: String, what: String) throws(AlignError) -> String {
+  var candidates = [path]
+  if !path.hasPrefix("/") && !folder.isEmpty { candidates.append((folder as NSString).appendingPathComponent(path)) }
+  for candidate in candidates {
+    if let real = realPath(candidate), !isDirectory(real) { return real }
+  }
+  throw AlignError(
+    "\(path): the result's \(what) is not found (looked in the current folder\(candidates.count > 1 ? " and beside the result" : "")); run tasks from the folder align ran in")
+}
+
+private func stem(_ path: String) -> String {
+  ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+}
+
+private func uniqueName(stem: String, used: inout Set<String>) -> String {
+  var name = "\(stem).aligned.csv"
+  var k = 2
+  while used.contains(name) {
+    name = "\(stem)-\(k).aligned.csv"
+    k += 1
+  }
+  used.insert(name)
+  return name
+}
+
+func realPath(_ path: String) -> String? {
+  guard let resolved = realpath(path, nil) else { return nil }
+  defer { free(resolved) }
+  return String(cString: resolved)
+}
+
+private func isDirectory(_ path: String) -> Bool {
+  var directory: ObjCBool = false
+  return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+}
+
+private func writeFile(_ data: Data, to path: String) throws(AlignError) {
+  do { try AtomicFile.write(data, to: path) } catch {
+    throw AlignError("\(path): cannot write (\(error.reason)); check that the folder is writable")
+  }
+}
+
+/// `tasks.json`: an array of tasks, keys sorted, slashes unescaped.
+func encodeTasks(_ tasks: [LabelStudioTask]) throws(AlignError) -> Data {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  do { return try encoder.encode(tasks) } catch { throw AlignError("cannot encode the tasks: \(error)") }
+}
+
+private func encodeSummary(_ summary: TasksSummary) throws(AlignError) -> Data {
+  let encoder = JSONEncoder()
+  encoder.keyEncodingStrategy = .convertToSnakeCase
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  do { return try encoder.encode(summary) } catch { throw AlignError("cannot encode the summary: \(error)") }
+}
