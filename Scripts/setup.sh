@@ -10,18 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libfftw3-dev pkg-config ffmpeg)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "setup: installing ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source Scripts/lib/apt.sh
+ensure_packages libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libfftw3-dev pkg-config ffmpeg
 
 command -v swift >/dev/null || { echo "setup: swift not found on PATH; install Swift 6.x (https://swift.org/install) and retry" >&2; exit 1; }
 

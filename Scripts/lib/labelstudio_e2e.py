@@ -1,0 +1,249 @@
+"""Drives the Label Studio end-to-end check (see Scripts/labelstudio-e2e.sh).
+
+Talks to a running Label Studio through its REST API, then checks sync in a
+headless Chromium with selenium. Exits non-zero with a one-line reason on
+the first failed check."""
+
+import argparse
+import bisect
+import csv
+import json
+import os
+import sys
+import time
+
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+TOLERANCE = 0.050  # seconds: the issue's bound for the cursor and the video
+
+
+def fail(message):
+    print(f"e2e: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+
+
+class API:
+    def __init__(self, base, token):
+        self.base = base
+        self.headers = {"Authorization": f"Token {token}"}
+
+    def call(self, method, path, expect, **kwargs):
+        r = requests.request(method, self.base + path, headers=self.headers, timeout=60, **kwargs)
+        check(r.status_code in expect, f"{method} {path}: HTTP {r.status_code}: {r.text[:300]}")
+        return r
+
+
+def wait_for_server(base, pid, seconds=300):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            fail("Label Studio exited during start-up; see .cache/e2e/labelstudio.log")
+        try:
+            if requests.get(base + "/health", timeout=5).json().get("status") == "UP":
+                return
+        except (requests.RequestException, ValueError):
+            pass
+        time.sleep(1)
+    fail(f"Label Studio did not answer /health within {seconds} s")
+
+
+def make_project(api, title, config, tasks, storage_paths):
+    api.call("POST", "/api/projects/validate/", {200, 204}, json={"label_config": config})
+    project = api.call("POST", "/api/projects/", {201}, json={"title": title, "label_config": config}).json()
+    for path in storage_paths:
+        api.call("POST", "/api/storages/localfiles/", {201},
+                 json={"project": project["id"], "path": path, "title": path, "use_blob_urls": False})
+    api.call("POST", f"/api/projects/{project['id']}/import", {201}, json=tasks)
+    stored = api.call("GET", "/api/tasks/", {200}, params={"project": project["id"]}).json()["tasks"]
+    check(len(stored) == len(tasks), f"{title}: imported {len(tasks)} tasks, read back {len(stored)}")
+    return project["id"], stored
+
+
+class SensorClock:
+    """Sensor time at a media time along a corrected CSV (time → sensor_time)."""
+
+    def __init__(self, path):
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.media = [float(r["time"]) for r in rows]
+        self.sensor = [float(r["sensor_time"]) for r in rows]
+
+    def at(self, t):
+        i = min(max(bisect.bisect_right(self.media, t), 1), len(self.media) - 1)
+        a, b = i - 1, i
+        w = (t - self.media[a]) / (self.media[b] - self.media[a])
+        return self.sensor[a] + w * (self.sensor[b] - self.sensor[a])
+
+
+class Page:
+    def __init__(self, base, email, password):
+        options = webdriver.ChromeOptions()
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--mute-audio",
+                         "--autoplay-policy=no-user-gesture-required", "--window-size=1400,1500"]:
+            options.add_argument(argument)
+        options.binary_location = "/usr/bin/chromium"
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.base = base
+        self.driver.get(base + "/user/login/")
+        self.driver.find_element(By.NAME, "email").send_keys(email)
+        self.driver.find_element(By.NAME, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()
+        self.wait(lambda: "/user/login" not in self.driver.current_url, 30, "login did not complete")
+
+    def js(self, script, *args):
+        return self.driver.execute_script(script, *args)
+
+    def wait(self, predicate, seconds, message):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            try:
+                if predicate():
+                    return
+            except Exception:  # the page is still building its models
+                pass
+            time.sleep(0.1)
+        fail(message)
+
+    def open_task(self, project, task):
+        self.driver.get(f"{self.base}/projects/{project}/data?task={task}")
+        self.wait(lambda: self.js(
+            "var n=Htx.annotationStore.selected.names, ts=n.get('ts'), v=document.querySelector('video');"
+            "return ts.brushRange.length==2 && v && v.readyState>=1 && isFinite(v.duration);"), 90,
+            f"task {task}: the labeling page did not load the video and the time series")
+
+    def state(self):
+        return self.js(
+            "var ts=Htx.annotationStore.selected.names.get('ts'), v=document.querySelector('video');"
+            "var line=document.querySelector('.htx-timeseries-channel g.playhead line');"
+            "var overlay=document.querySelector('.htx-timeseries-channel rect.overlay').getBoundingClientRect();"
+            "return {cursor: ts.cursorTime, brush: [+ts.brushRange[0], +ts.brushRange[1]], video: v.currentTime,"
+            " playhead: line ? line.getBoundingClientRect().x : null, left: overlay.x, width: overlay.width};")
+
+    def seek_video(self, t, first_row=0.0):
+        """Seeks the video; Label Studio puts the cursor at the CSV's first time + t."""
+        self.js("document.querySelector('video').currentTime = arguments[0];", t)
+        self.wait(lambda: abs(self.state()["cursor"] - (first_row + t)) < 1e-3, 10,
+                  f"the time-series cursor did not follow the video to {t} s")
+        time.sleep(0.3)  # let the playhead redraw
+        return self.state()
+
+    def click_series(self, fraction):
+        overlay = self.driver.find_element(By.CSS_SELECTOR, ".htx-timeseries-channel rect.overlay")
+        self.js("arguments[0].scrollIntoView({block: 'center'});", overlay)
+        before = self.state()
+        box = overlay.rect
+        ActionChains(self.driver).move_to_element_with_offset(
+            overlay, int(box["width"] * (fraction - 0.5)), 0).click().perform()
+        self.wait(lambda: self.state()["cursor"] != before["cursor"], 10, "a click on the time series moved no cursor")
+        time.sleep(1.0)  # the seek reaches the video through the sync group
+        return self.state()
+
+    def screenshot(self, path):
+        self.driver.save_screenshot(path)
+
+    def close(self):
+        self.driver.quit()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for name in ["base", "token", "email", "password", "repo", "work"]:
+        parser.add_argument("--" + name, required=True)
+    parser.add_argument("--server-pid", type=int, required=True)
+    args = parser.parse_args()
+    work = os.path.join(args.repo, args.work)
+    truth = json.load(open(os.path.join(args.repo, "TestMedia/truth.json")))["sample"]
+
+    def truth_sensor(media_time):
+        return truth["csv_origin"] + (media_time - truth["offset"]) / truth["scale"]
+
+    def truth_media(sensor_time):
+        return truth["offset"] + truth["scale"] * (sensor_time - truth["csv_origin"])
+
+    summary = json.load(open(os.path.join(work, "summary.json")))
+    check(len(summary["tasks"]) == 1, f"tasks wrote {len(summary['tasks'])} tasks, expected 1")
+    check(len(summary["left_out"]) == 1 and summary["left_out"][0]["rejected"],
+          "the unrelated CSV's rejected result was not listed as left out")
+
+    wait_for_server(args.base, args.server_pid)
+    api = API(args.base, args.token)
+    project_dir = os.path.join(work, "project")
+    config = open(os.path.join(project_dir, "config.xml")).read()
+    tasks = json.load(open(os.path.join(project_dir, "tasks.json")))
+
+    # The validation endpoint really validates: labels pointing at no object fail.
+    r = requests.post(args.base + "/api/projects/validate/", headers=api.headers, timeout=60,
+                      json={"label_config": config.replace('toName="ts"', 'toName="no_such_object"')})
+    check(r.status_code == 400, f"the config validation endpoint accepted a broken config (HTTP {r.status_code})")
+
+    sample_dir = os.path.join(args.repo, "TestMedia/sample")
+    project, stored = make_project(api, "mediaalign e2e (corrected)", config, tasks, [sample_dir, project_dir])
+    for mine, theirs in zip(tasks, stored):
+        check(theirs["data"] == mine["data"], f"task {theirs['id']}: data read back differs from tasks.json")
+        check(theirs["meta"] == mine["meta"], f"task {theirs['id']}: meta read back differs from tasks.json")
+        for key in ["video", "csv"]:
+            url = mine["data"][key]
+            body = api.call("GET", url, {200}).content
+            local = os.path.join(args.repo, url.split("?d=", 1)[1])
+            check(body == open(local, "rb").read(), f"{url} does not serve {local}")
+    print(f"e2e: project {project}: config valid, {len(stored)} task imported and read back, URLs serve the files")
+
+    # The same media with the uncorrected CSV, as Label Studio's native sync would show it.
+    raw_config = config.replace('<Channel column="temp"/>', "")
+    raw_task = {"data": {"video": tasks[0]["data"]["video"], "fps": tasks[0]["data"]["fps"],
+                         "csv": "/data/local-files/?d=TestMedia/sample/sensor.csv"}}
+    raw_project, raw_stored = make_project(api, "mediaalign e2e (uncorrected)", raw_config, [raw_task], [])
+
+    clock = SensorClock(os.path.join(project_dir, "sensor.aligned.csv"))
+    first_sensor = truth["csv_origin"]
+    page = Page(args.base, args.email, args.password)
+    try:
+        page.open_task(project, stored[0]["id"])
+        for t in [3.0, 35.0]:
+            s = page.seek_video(t)
+            sensor = clock.at(s["cursor"])
+            error = sensor - truth_sensor(t)
+            span = s["brush"][1] - s["brush"][0]
+            drawn = s["brush"][0] + (s["playhead"] - s["left"]) / s["width"] * span
+            print(f"e2e: video at {t:.3f} s -> cursor {s['cursor']:.3f} s, sensor sample {sensor:.4f} s "
+                  f"(truth {truth_sensor(t):.4f} s, error {error * 1000:+.1f} ms); playhead drawn at {drawn:.3f} s")
+            check(abs(error) <= TOLERANCE, f"cursor at sensor {sensor:.4f} s for video {t} s; truth {truth_sensor(t):.4f} s")
+            check(abs(drawn - s["cursor"]) <= max(TOLERANCE, span / s["width"]),
+                  f"the playhead is drawn at {drawn:.3f} s, not at the cursor {s['cursor']:.3f} s")
+        page.screenshot(os.path.join(work, "labelstudio-corrected.png"))
+        for fraction in [0.3, 0.8]:
+            s = page.click_series(fraction)
+            sensor = clock.at(s["cursor"])
+            error = s["video"] - truth_media(sensor)
+            print(f"e2e: click on the series at sensor {sensor:.4f} s -> video at {s['video']:.3f} s "
+                  f"(truth {truth_media(sensor):.4f} s, error {error * 1000:+.1f} ms)")
+            check(abs(error) <= TOLERANCE, f"video at {s['video']:.3f} s after a click at sensor {sensor:.4f} s; "
+                                           f"truth {truth_media(sensor):.4f} s")
+
+        page.open_task(raw_project, raw_stored[0]["id"])
+        for t in [3.0, 35.0]:
+            s = page.seek_video(t, first_row=first_sensor)
+            sensor = s["cursor"]  # the raw CSV's own time column
+            error = sensor - truth_sensor(t)
+            print(f"e2e: uncorrected CSV: video at {t:.3f} s -> sensor sample {sensor:.4f} s "
+                  f"(truth {truth_sensor(t):.4f} s, error {error:+.3f} s)")
+            check(abs(error) > 1.0, f"the uncorrected CSV is only {error:.3f} s off at {t} s; the check cannot tell")
+        page.screenshot(os.path.join(work, "labelstudio-uncorrected.png"))
+    finally:
+        page.close()
+    print("e2e: OK")
+
+
+if __name__ == "__main__":
+    main()
