@@ -60,7 +60,7 @@ public struct LegacyPlayer: Sendable, Equatable {
   public var html: String {
     let tag = media == .video ? "video" : "audio"
     let width = media == .video ? " width=\"100%\"" : ""
-    return "<\(tag) src=\"\(Escape.attribute(url))\"\(width) controls preload=\"auto\" "
+    return "<\(tag) src=\"\(Escape.attribute(url))\"\(width) controls=\"controls\" preload=\"auto\" "
       + "onloadeddata=\"\(Escape.attribute(script))\"></\(tag)>"
   }
 }
