@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "DSP", targets: ["DSP"]),
     .library(name: "TimeSeries", targets: ["TimeSeries"]),
     .library(name: "LabelStudio", targets: ["LabelStudio"]),
+    .library(name: "Reports", targets: ["Reports"]),
     .library(name: "AlignKit", targets: ["AlignKit"]),
   ],
   dependencies: [
@@ -38,8 +39,10 @@ let package = Package(
     .target(name: "DSP", dependencies: ["CFFTW"]),
     /// Label Studio configs, tasks and the legacy player: text generation only.
     .target(name: "LabelStudio"),
+    /// The HTML/SVG report and the Markdown summary, rendered from a plain model.
+    .target(name: "Reports"),
     /// The workflows the commands call.
-    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries", "LabelStudio"]),
+    .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries", "LabelStudio", "Reports"]),
     /// The command-line tool: parsing and printing only.
     .executableTarget(
       name: "mediaalign",
@@ -55,6 +58,7 @@ let package = Package(
     .testTarget(name: "MediaIOTests", dependencies: ["MediaIO", "TestSupport"]),
     .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "TestSupport"]),
     .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     .testTarget(name: "LabelStudioTests", dependencies: ["LabelStudio", "TestSupport"]),
     .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign"]),

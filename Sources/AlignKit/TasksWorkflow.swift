@@ -312,7 +312,7 @@ private func numericColumnNames(_ item: Prepared) -> [String] {
   return names
 }
 
-private func resolveInput(_ path: String, relativeTo folder: String, what: String) throws(AlignError) -> String {
+func resolveInput(_ path: String, relativeTo folder: String, what: String) throws(AlignError) -> String {
   var candidates = [path]
   if !path.hasPrefix("/") && !folder.isEmpty { candidates.append((folder as NSString).appendingPathComponent(path)) }
   for candidate in candidates {
