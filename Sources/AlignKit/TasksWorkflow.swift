@@ -230,7 +230,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
 /// The results in a file: one `align --json` object or an array of them.
 func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
   guard let data = FileManager.default.contents(atPath: path) else {
-    throw AlignError("\(path): cannot read the result file; check the path")
+    throw AlignError("cannot read the result file; check the path")
   }
   let decoder = JSONDecoder()
   decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -238,7 +238,7 @@ func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
   do {
     return try decoder.decode([AlignResult].self, from: data)
   } catch {
-    throw AlignError("\(path): not an align result (\(decodingProblem(error))); make it with `mediaalign align MEDIA CSV --json > \(path)`")
+    throw AlignError("not an align result (\(decodingProblem(error))); make it with `mediaalign align MEDIA CSV --json > FILE`")
   }
 }
 

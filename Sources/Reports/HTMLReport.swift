@@ -193,7 +193,7 @@ public enum HTMLReport {
     let tag = e.playerIsVideo ? "video" : "audio"
     let frame = PlotFrame(height: 120, x: s.mediaRange, y: -0.05...1.05)
     var out = "<div class=\"player\" data-offset=\"\(e.offset)\" data-scale=\"\(e.scale)\" data-origin=\"\(e.csvOrigin)\" data-media=\"\(e.otherIsMedia ? 1 : 0)\">"
-    out += "<h3>Review player</h3><\(tag) src=\"\(Escape.html(url))\" controls preload=\"metadata\"></\(tag)>"
+    out += "<h3>Review player</h3><\(tag) src=\"\(Escape.html(Escape.urlPath(url)))\" controls preload=\"metadata\"></\(tag)>"
     out += "<div class=\"readout\">media <b class=\"t-media\">0.000</b> s · \(e.otherIsMedia ? "other" : "sensor") <b class=\"t-sensor\">–</b> s</div>"
     out += frame.open(id: "player-plot-\(index)", label: "review plot", xUnit: " s")
     out += frame.band(s.envelope, cssClass: "media-band") + frame.band(s.after, cssClass: "sensor-band")
