@@ -220,7 +220,7 @@ public enum HTMLReport {
     table{border-collapse:collapse}td,th{padding:3px 8px;text-align:left;vertical-align:top}
     .facts th{color:#555;font-weight:normal;white-space:nowrap}.facts td{word-break:break-all}
     .summary{width:100%}.summary th{cursor:pointer;border-bottom:2px solid #999;user-select:none}
-    .summary td{border-bottom:1px solid #eee}.summary tr.bad{background:#fdeeee}.summary tr.warn{background:#fff8e6}
+    .summary td{border-bottom:1px solid #eee}.summary td:first-child{white-space:nowrap}.summary tr.bad{background:#fdeeee}.summary tr.warn{background:#fff8e6}
     .warnings li{color:#8a5a00}.note,.caption{color:#666;font-size:13px}
     svg.plot{width:100%;height:auto;display:block}.area{fill:#fafafa;stroke:#ccc}
     .grid{stroke:#e6e6e6}.tick{font-size:11px;fill:#666}
