@@ -295,19 +295,18 @@ private func coverageWarnings(_ item: Prepared, report: CorrectionReport) -> [St
 
 /// The corrected CSV's numeric columns, as named in its header.
 private func numericColumnNames(_ item: Prepared) -> [String] {
-  // The corrected header lower-cases names and suffixes clashes; recompute
-  // it the same way without writing (the writer drops entirely empty columns).
-  var used: Set<String> = [LabelConfig.mediaTimeColumn, LabelConfig.sensorTimeColumn]
+  // As the corrected copy names them (entirely empty columns are dropped there).
+  var used = Set(correctedTimeColumns)
   var names: [String] = []
   for column in item.table.columns {
-    var name = column.name.lowercased()
-    if used.contains(name) {
-      var k = 2
-      while used.contains("\(name)_\(k)") { k += 1 }
-      name = "\(name)_\(k)"
+    switch column.values {
+    case .numeric(let numbers):
+      guard numbers.contains(where: { !$0.isNaN }) else { continue }
+      names.append(correctedColumnName(column.name, used: &used))
+    case .text(let texts):
+      guard texts.contains(where: { !$0.isEmpty }) else { continue }
+      _ = correctedColumnName(column.name, used: &used)
     }
-    used.insert(name)
-    if let numbers = column.numbers, numbers.contains(where: { !$0.isNaN }) { names.append(name) }
   }
   return names
 }

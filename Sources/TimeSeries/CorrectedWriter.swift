@@ -59,8 +59,8 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
       message: "every row maps before media time 0 (the sensor ends at media \(formatSeconds(media[rows - 1])) s); the alignment puts no sensor data on the media")
   }
 
-  var header = ["time", "sensor_time"]
-  var used: Set<String> = ["time", "sensor_time"]
+  var header = correctedTimeColumns
+  var used = Set(correctedTimeColumns)
   var report = CorrectionReport(
     rowsIn: rows, rowsOut: 0, droppedBeforeZero: firstKept, interpolatedZeroRow: false, prependedZeroRow: false,
     filledCells: [:], droppedColumns: [], header: [])
@@ -82,13 +82,7 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
       }
       values = .text(complete)
     }
-    var name = column.name.lowercased()
-    if used.contains(name) {
-      var k = 2
-      while used.contains("\(name)_\(k)") { k += 1 }
-      name = "\(name)_\(k)"
-    }
-    used.insert(name)
+    let name = correctedColumnName(column.name, used: &used)
     header.append(name)
     if filled > 0 { report.filledCells[name] = filled }
     outputs.append((name, values))
@@ -141,6 +135,22 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
   try writeAtomically(text, to: path)
   return report
 }
+
+/// A column's name in the corrected copy: lower-cased (as Label Studio reads
+/// headers), with `_2`, `_3`… when it clashes with a name in `used`.
+public func correctedColumnName(_ name: String, used: inout Set<String>) -> String {
+  var name = name.lowercased()
+  if used.contains(name) {
+    var k = 2
+    while used.contains("\(name)_\(k)") { k += 1 }
+    name = "\(name)_\(k)"
+  }
+  used.insert(name)
+  return name
+}
+
+/// The names the corrected copy starts with: media time, then sensor time.
+public let correctedTimeColumns = ["time", "sensor_time"]
 
 /// Fills NaNs by linear interpolation in time; the ends take the nearest
 /// value. Nil when every value is missing.
