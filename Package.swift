@@ -37,10 +37,12 @@ let package = Package(
     .target(name: "TimeSeries"),
     /// Signal processing on plain arrays: envelopes (and, later, correlation).
     .target(name: "DSP", dependencies: ["CFFTW"]),
+    /// Escaping for generated HTML/XML and URLs (a leaf).
+    .target(name: "Markup"),
     /// Label Studio configs, tasks and the legacy player: text generation only.
-    .target(name: "LabelStudio"),
+    .target(name: "LabelStudio", dependencies: ["Markup"]),
     /// The HTML/SVG report and the Markdown summary, rendered from a plain model.
-    .target(name: "Reports"),
+    .target(name: "Reports", dependencies: ["Markup"]),
     /// The workflows the commands call.
     .target(name: "AlignKit", dependencies: ["MediaIO", "DSP", "TimeSeries", "LabelStudio", "Reports"]),
     /// The command-line tool: parsing and printing only.

@@ -1,22 +1,9 @@
+import Markup
+
 /// Escaping for the three contexts the generated files embed text in.
 public enum Escape {
-  /// Text for an XML/HTML attribute value in double or single quotes, or
-  /// element content: `& < > " '` become entities.
-  public static func attribute(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for c in text.unicodeScalars {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.unicodeScalars.append(c)
-      }
-    }
-    return out
-  }
+  /// Text for an XML/HTML attribute value or element content (`Markup.escape`).
+  public static func attribute(_ text: String) -> String { Markup.escape(text) }
 
   /// A JavaScript string literal (single-quoted) holding `text`. Quotes,
   /// backslashes, line terminators, `<` and `>` (so `</script>` and `-->`

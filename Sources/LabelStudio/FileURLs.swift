@@ -1,3 +1,5 @@
+import Markup
+
 /// Builds the URLs Label Studio loads media and CSVs from.
 ///
 /// - A local-files prefix (`/data/local-files/?d=`, Label Studio's Local
@@ -40,23 +42,6 @@ public struct FileURLs: Sendable, Equatable {
     guard let relative = relativePath(absolutePath) else { throw .outsideRoot(path: absolutePath, root: root) }
     var base = prefix
     if !isQuery && !base.isEmpty && !base.hasSuffix("/") { base += "/" }
-    return base + percentEncode(relative, keepingSlash: true)
+    return base + Markup.percentEncode(relative)
   }
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters (and `/`).
-func percentEncode(_ text: String, keepingSlash: Bool) -> String {
-  var out = ""
-  for byte in text.utf8 {
-    let unreserved =
-      (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
-      || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
-    if unreserved || (keepingSlash && byte == UInt8(ascii: "/")) {
-      out.unicodeScalars.append(UnicodeScalar(byte))
-    } else {
-      let hex = String(byte, radix: 16, uppercase: true)
-      out += "%" + (hex.count == 1 ? "0" + hex : hex)
-    }
-  }
-  return out
 }
