@@ -24,6 +24,12 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var rateHz: Double?
     /// Added: how the CSV was read, so `tasks` and `batch` read it the same way.
     public var csvOptions: CSVReadOptions?
+
+    /// The reader's options align used (defaults for results written before
+    /// `csv_options` existed).
+    public func readOptions() throws -> CSVOptions {
+      try (csvOptions ?? CSVReadOptions(CSVOptions())).csvOptions(timeColumn: timeColumn)
+    }
   }
 
   public struct Window: Sendable, Codable, Equatable {

@@ -92,13 +92,13 @@ private func reportEntry(
     let sensor: (times: [Double], values: [Double])
     if let series = result.series {
       let csvPath = try resolveInput(series.path, relativeTo: folder, what: "CSV")
-      let csvOptions = try (series.csvOptions ?? CSVReadOptions(CSVOptions())).csvOptions(timeColumn: series.timeColumn)
+      let csvOptions = try series.readOptions()
       let table = try CSVReader.read(path: csvPath, options: csvOptions)
       sensor = (table.times, try table.channel(ChannelSpec(series.channel)))
     } else if let other = result.other {
       let otherPath = try resolveInput(other.path, relativeTo: folder, what: "other media file")
       let e = try await audioEnvelope(path: otherPath, options: EnvelopeOptions(rate: 100, threads: options.threads))
-      sensor = (e.envelope.values.indices.map { e.envelope.time(at: $0) }, decibels(e.envelope.values))
+      sensor = (e.envelope.values.indices.map { e.envelope.time(at: $0) }, e.envelope.decibels().map(Double.init))
     } else {
       throw AlignError("the result names no CSV or other media")
     }
@@ -131,10 +131,6 @@ private func mediaFacts(_ info: MediaInfo) -> [(String, String)] {
   }
   for w in info.warnings { facts.append(("media warning", w)) }
   return facts
-}
-
-private func decibels(_ values: [Float]) -> [Double] {
-  values.map { 20 * log10(max(Double($0), 1e-6)) }
 }
 
 /// Values scaled to 0…1 between their 1st and 99th percentiles.
@@ -170,7 +166,7 @@ private func signals(
 ) -> ReportSignals {
   let range = 0...max(duration, 1)
   let envTimes = envelope.values.indices.map { envelope.time(at: $0) }
-  let envValues = normalised(decibels(envelope.values))
+  let envValues = normalised(envelope.decibels().map(Double.init))
   let sensorValues = normalised(sensor.values)
   let origin = sensor.times.first ?? 0
   let before = MinMaxSeries(

@@ -265,7 +265,7 @@ private func prepare(_ result: AlignResult, label: String, resultPath: String) t
   let csvPath = try resolveInput(series.path, relativeTo: resultFolder, what: "CSV")
   let info: MediaInfo
   do { info = try probeMedia(path: mediaPath) } catch { throw AlignError(error.description) }
-  let options = try (series.csvOptions ?? CSVReadOptions(CSVOptions())).csvOptions(timeColumn: series.timeColumn)
+  let options = try series.readOptions()
   let table: TimeSeriesTable
   do { table = try CSVReader.read(path: csvPath, options: options) } catch { throw AlignError(error.description) }
   if let first = table.times.first, abs(first - result.csvOrigin) > 1e-6 * max(1, abs(first)) {

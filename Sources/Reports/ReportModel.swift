@@ -80,7 +80,7 @@ public struct ReportSignals: Sendable, Equatable {
 }
 
 /// One alignment result as the report shows it.
-public struct ReportEntry: Sendable, Equatable {
+public struct ReportEntry: Sendable {
   public struct Window: Sendable, Equatable {
     public var mediaTime: Double
     public var lagMs: Double
@@ -147,12 +147,6 @@ public struct ReportEntry: Sendable, Equatable {
     self.signalNote = signalNote
     self.playerURL = playerURL
     self.playerIsVideo = playerIsVideo
-  }
-
-  public static func == (a: ReportEntry, b: ReportEntry) -> Bool {
-    a.resultPath == b.resultPath && a.offset == b.offset && a.scale == b.scale && a.signals == b.signals
-      && a.warnings == b.warnings && a.mediaFacts.map(\.0) == b.mediaFacts.map(\.0)
-      && a.mediaFacts.map(\.1) == b.mediaFacts.map(\.1)
   }
 
   public var driftPpm: Double { (scale - 1) * 1e6 }
