@@ -63,6 +63,8 @@ public struct AlignResult: Sendable, Codable, Equatable {
   /// Added: the corrected CSV written with `--write-csv`, and what was done.
   public var correctedCsv: String?
   public var correction: CorrectionReport?
+  /// Added: set in results written by `batch` (what `--resume` compares).
+  public var batch: BatchRecord?
 }
 
 /// The CSV options of a result (`series.csv_options`), as given on the

@@ -10,6 +10,9 @@ public struct AlignOptions: Sendable {
   public var streamIndex: Int?
   /// Write the corrected CSV here (series only).
   public var writeCSV: String?
+  /// A folder where envelopes are kept between runs (`batch` sets it), so a
+  /// media file is decoded once for all its items and the report.
+  public var envelopeCache: String?
   public init() {}
 }
 
@@ -21,11 +24,12 @@ public struct AlignError: Error, CustomStringConvertible, Sendable {
 
 let envelopeRate = 100.0
 
-private func mediaEnvelope(_ path: String, _ options: AlignOptions) async throws -> (AudioEnvelope, MediaInfo?) {
-  let envelope: AudioEnvelope
+private func decodedMedia(_ path: String, _ options: AlignOptions) async throws -> (MediaEnvelope, MediaInfo?) {
+  let envelope: MediaEnvelope
   do {
-    envelope = try await audioEnvelope(
-      path: path, options: EnvelopeOptions(rate: envelopeRate, streamIndex: options.streamIndex, threads: options.threads))
+    envelope = try await mediaEnvelope(
+      path: path, rate: envelopeRate, streamIndex: options.streamIndex, threads: options.threads,
+      cache: options.envelopeCache.map(EnvelopeCache.init))
   } catch {
     throw AlignError(error.description)
   }
@@ -33,12 +37,12 @@ private func mediaEnvelope(_ path: String, _ options: AlignOptions) async throws
   return (envelope, info)
 }
 
-private func mediaFacts(_ path: String, _ envelope: AudioEnvelope, _ info: MediaInfo?) -> AlignResult.Media {
+private func mediaFacts(_ path: String, _ envelope: MediaEnvelope, _ info: MediaInfo?) -> AlignResult.Media {
   let values = envelope.envelope
   let end = values.time(at: max(0, values.values.count - 1))
   return AlignResult.Media(
-    path: path, duration: info?.format.headerDuration ?? end, audioStream: envelope.track.streamIndex,
-    frameRate: info?.firstVideo?.frameRate, audioStart: envelope.track.startTime)
+    path: path, duration: info?.format.headerDuration ?? end, audioStream: envelope.streamIndex,
+    frameRate: info?.firstVideo?.frameRate, audioStart: envelope.audioStart)
 }
 
 private func windowsJSON(_ estimate: ClockEstimator.Estimate) -> [AlignResult.Window] {
@@ -56,7 +60,7 @@ public func alignMediaToSeries(
 ) async throws -> AlignResult {
   let table: TimeSeriesTable
   do { table = try CSVReader.read(path: csvPath, options: csv) } catch { throw AlignError(error.description) }
-  let (envelope, info) = try await mediaEnvelope(mediaPath, options)
+  let (envelope, info) = try await decodedMedia(mediaPath, options)
   let reference = envelope.envelope.values.map(Double.init)
   let estimator = ClockEstimator(options: options.estimator)
   let candidates = try channelCandidates(channel, table: table)
@@ -97,8 +101,8 @@ public func alignMediaToSeries(
 /// Aligns a second media file to a reference one:
 /// `t_reference = offset + scale × t_other` (both media times).
 public func alignMediaToMedia(referencePath: String, otherPath: String, options: AlignOptions) async throws -> AlignResult {
-  let (reference, referenceInfo) = try await mediaEnvelope(referencePath, options)
-  let (other, otherInfo) = try await mediaEnvelope(otherPath, options)
+  let (reference, referenceInfo) = try await decodedMedia(referencePath, options)
+  let (other, otherInfo) = try await decodedMedia(otherPath, options)
   let otherTimes = other.envelope.values.indices.map { other.envelope.time(at: $0) }
   let estimate = ClockEstimator(options: options.estimator).estimate(
     reference: reference.envelope.values.map(Double.init), referenceRate: envelopeRate,

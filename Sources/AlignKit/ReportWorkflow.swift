@@ -14,6 +14,10 @@ public struct ReportOptions: Sendable {
   public var threads = EnvelopeOptions.defaultThreads
   /// Plot columns of the long plots (min/max per column).
   public var columns = 1000
+  /// Results whose signals are recomputed at the same time.
+  public var jobs = 1
+  /// Envelopes kept by align (`AlignOptions.envelopeCache`), reused here.
+  public var envelopeCache: String?
 
   public init(output: String) { self.output = output }
 }
@@ -38,6 +42,7 @@ public func makeReport(resultPaths: [String], options: ReportOptions) async thro
   guard let reportFolder else {
     throw AlignError("\(options.output): the report's folder does not exist; create it first")
   }
+  var work: [(result: AlignResult, label: String, path: String)] = []
   for path in resultPaths {
     let results: [AlignResult]
     do { results = try readResults(path) } catch {
@@ -45,10 +50,28 @@ public func makeReport(resultPaths: [String], options: ReportOptions) async thro
       continue
     }
     for (i, result) in results.enumerated() {
-      let label = results.count == 1 ? path : "\(path)[\(i)]"
-      entries.append(await reportEntry(result, label: label, resultPath: path, reportFolder: reportFolder, options: options))
+      work.append((result, results.count == 1 ? path : "\(path)[\(i)]", path))
     }
   }
+  // Up to `jobs` entries at a time; the report keeps the given order.
+  var made = [ReportEntry?](repeating: nil, count: work.count)
+  await withTaskGroup(of: (Int, ReportEntry).self) { group in
+    var next = 0
+    func start() {
+      guard next < work.count else { return }
+      let (index, item) = (next, work[next])
+      next += 1
+      group.addTask {
+        (index, await reportEntry(item.result, label: item.label, resultPath: item.path, reportFolder: reportFolder, options: options))
+      }
+    }
+    for _ in 0..<max(1, options.jobs) { start() }
+    while let (index, entry) = await group.next() {
+      made[index] = entry
+      start()
+    }
+  }
+  entries = made.compactMap { $0 }
   guard !entries.isEmpty else {
     throw AlignError("no result to report: " + failures.map { "\($0.0): \($0.1)" }.joined(separator: "; "))
   }
@@ -87,8 +110,9 @@ private func reportEntry(
       entry.playerIsVideo = info.firstVideo != nil
     }
     entry.playerURL = relativePath(from: reportFolder, to: mediaPath)
-    let envelope = try await audioEnvelope(
-      path: mediaPath, options: EnvelopeOptions(rate: 100, streamIndex: result.media.audioStream, threads: options.threads))
+    let cache = options.envelopeCache.map(EnvelopeCache.init)
+    let envelope = try await mediaEnvelope(
+      path: mediaPath, rate: 100, streamIndex: result.media.audioStream, threads: options.threads, cache: cache)
     let sensor: (times: [Double], values: [Double])
     if let series = result.series {
       let csvPath = try resolveInput(series.path, relativeTo: folder, what: "CSV")
@@ -97,7 +121,7 @@ private func reportEntry(
       sensor = (table.times, try table.channel(ChannelSpec(series.channel)))
     } else if let other = result.other {
       let otherPath = try resolveInput(other.path, relativeTo: folder, what: "other media file")
-      let e = try await audioEnvelope(path: otherPath, options: EnvelopeOptions(rate: 100, threads: options.threads))
+      let e = try await mediaEnvelope(path: otherPath, rate: 100, streamIndex: nil, threads: options.threads, cache: cache)
       sensor = (e.envelope.values.indices.map { e.envelope.time(at: $0) }, e.envelope.decibels().map(Double.init))
     } else {
       throw AlignError("the result names no CSV or other media")

@@ -137,7 +137,26 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
     }
   } else {
     let first = numericPerItem.first ?? []
-    channels = first.filter { name in numericPerItem.allSatisfy { $0.contains(name) } }
+    var shared = first.filter { name in numericPerItem.allSatisfy { $0.contains(name) } }
+    if shared.isEmpty && !prepared.isEmpty {
+      // No column in every CSV (sensors of different kinds): the columns of
+      // the most common kind of CSV; the others are left out with the reason.
+      var groups: [[String]: Int] = [:]
+      for names in numericPerItem { groups[names, default: 0] += 1 }
+      let common = numericPerItem.max { groups[$0]! < groups[$1]! } ?? []
+      shared = common
+      prepared = zip(prepared, numericPerItem).compactMap { item, names in
+        guard common.allSatisfy(names.contains) else {
+          leftOut.append(
+            .init(
+              result: item.label, rejected: false,
+              reason: "\(item.csvPath) has columns \(names.joined(separator: ", ")), not the project's \(common.joined(separator: ", ")) (the most common kind); run tasks on such CSVs separately or name the channels with --channels"))
+          return nil
+        }
+        return item
+      }
+    }
+    channels = shared
     let everywhere = Set(numericPerItem.flatMap { $0 })
     let partial = everywhere.subtracting(channels).sorted()
     if !partial.isEmpty {
@@ -145,7 +164,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
         "column\(partial.count == 1 ? "" : "s") \(partial.joined(separator: ", ")) \(partial.count == 1 ? "is" : "are") not in every CSV and left out of the config; name the channels with --channels")
     }
     if channels.isEmpty && !prepared.isEmpty {
-      throw AlignError("the CSVs share no numeric column to show as a channel; name the channels with --channels")
+      throw AlignError("the CSVs have no numeric column to show as a channel; name the channels with --channels")
     }
   }
   guard !prepared.isEmpty else {
@@ -232,8 +251,7 @@ func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
   guard let data = FileManager.default.contents(atPath: path) else {
     throw AlignError("cannot read the result file; check the path")
   }
-  let decoder = JSONDecoder()
-  decoder.keyDecodingStrategy = .convertFromSnakeCase
+  let decoder = jsonDecoder()
   if let one = try? decoder.decode(AlignResult.self, from: data) { return [one] }
   do {
     return try decoder.decode([AlignResult].self, from: data)
@@ -361,8 +379,5 @@ func encodeTasks(_ tasks: [LabelStudioTask]) throws(AlignError) -> Data {
 }
 
 private func encodeSummary(_ summary: TasksSummary) throws(AlignError) -> Data {
-  let encoder = JSONEncoder()
-  encoder.keyEncodingStrategy = .convertToSnakeCase
-  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-  do { return try encoder.encode(summary) } catch { throw AlignError("cannot encode the summary: \(error)") }
+  do { return try jsonData(summary) } catch { throw AlignError("cannot encode the summary: \(error)") }
 }

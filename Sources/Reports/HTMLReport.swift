@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The self-contained HTML report: inline CSS, SVG and one small script (the
 /// summary table's sorting and the review players); nothing from the network.
@@ -26,7 +27,13 @@ public enum HTMLReport {
       html += summaryTable(ordered.map { ($0.offset, $0.element) })
       html += histograms(entries.filter(\.aligned))
     }
-    for (index, entry) in ordered { html += section(entry, index: index) }
+    // Sections are independent and most of the work (the plots' paths): on all cores.
+    let sections = Mutex([String](repeating: "", count: ordered.count))
+    DispatchQueue.concurrentPerform(iterations: ordered.count) { k in
+      let text = section(ordered[k].element, index: ordered[k].offset)
+      sections.withLock { $0[k] = text }
+    }
+    html += sections.withLock { $0.joined() }
     html += "<script>\(script)</script>\n</body></html>\n"
     return html
   }

@@ -120,4 +120,10 @@ func tickLabel(_ t: Double) -> String {
 }
 
 /// SVG numbers: one decimal of a 960-unit-wide plot is finer than a pixel.
-func n(_ value: Double) -> String { fixed(value, 1) }
+/// Integer arithmetic, not `String(format:)`: a long report writes millions.
+func n(_ value: Double) -> String {
+  let tenths = (value * 10).rounded()
+  guard tenths.isFinite, abs(tenths) < 1e15 else { return fixed(value, 1) }
+  let t = Int64(tenths)
+  return "\(t < 0 ? "-" : "")\(t.magnitude / 10).\(t.magnitude % 10)"
+}

@@ -26,17 +26,8 @@ extension MediaAlign {
     @OptionGroup(title: "Sensor CSV options")
     var series: SeriesOptions
 
-    @Option(help: "Scale search range, e.g. 0.95-1.05 (media seconds per sensor second).")
-    var scaleRange: String = "0.95-1.05"
-
-    @Option(help: "Minimum overlap as a fraction of the shorter recording.")
-    var minOverlap: Double = 0.3
-
-    @Option(help: "Largest offset to consider, seconds (default: any that leaves --min-overlap).")
-    var maxOffset: Double?
-
-    @Option(help: "The media's audio stream index (default: the first audio stream).")
-    var stream: Int?
+    @OptionGroup(title: "Search options")
+    var search: EstimatorOptions
 
     @Option(help: "Decoders to run in parallel (default: the number of cores).")
     var threads: Int = EnvelopeOptions.defaultThreads
@@ -44,34 +35,25 @@ extension MediaAlign {
     @Option(help: "Write the corrected CSV (media-time `time` column from 0.0, no empty cells) here.")
     var writeCSV: String?
 
+    @Option(help: .hidden)
+    var envelopeCache: String?
+
     @Flag(help: "Print the result as JSON (DESIGN §3).")
     var json = false
-
-    func parsedScaleRange() -> ClosedRange<Double>? {
-      let parts = scaleRange.split(separator: "-").compactMap { Double($0) }
-      guard parts.count == 2, parts[0] > 0, parts[0] < parts[1] else { return nil }
-      return parts[0]...parts[1]
-    }
 
     var isSeries: Bool { isSeriesPath(other) }
 
     func validate() throws {
-      guard parsedScaleRange() != nil else {
-        throw ValidationError("--scale-range must be LOW-HIGH with 0 < LOW < HIGH, e.g. 0.95-1.05; got '\(scaleRange)'.")
-      }
-      guard minOverlap > 0 && minOverlap <= 1 else { throw ValidationError("--min-overlap must be in (0, 1].") }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
       if writeCSV != nil && !isSeries { throw ValidationError("--write-csv needs a sensor CSV as the second file.") }
     }
 
     func run() async throws {
       var options = AlignOptions()
-      options.estimator.scaleRange = parsedScaleRange()!
-      options.estimator.minimumOverlapFraction = minOverlap
-      options.estimator.maximumOffset = maxOffset
+      search.apply(to: &options)
       options.threads = threads
-      options.streamIndex = stream
       options.writeCSV = writeCSV
+      options.envelopeCache = envelopeCache
       let result: AlignResult
       do {
         if isSeries {

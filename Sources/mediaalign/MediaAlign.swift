@@ -10,6 +10,6 @@ struct MediaAlign: AsyncParsableCommand {
       1 when a file failed, 64 for usage errors.
       """,
     version: "0.1.0",
-    subcommands: [Align.self, Probe.self, EnvelopeCommand.self, Tasks.self, Report.self]
+    subcommands: [Align.self, Probe.self, EnvelopeCommand.self, Tasks.self, Report.self, Batch.self]
   )
 }

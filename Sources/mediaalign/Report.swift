@@ -15,7 +15,7 @@ extension MediaAlign {
         """
     )
 
-    @Argument(help: "Result files of `align --json` (an object or an array of them).", completion: .file())
+    @Argument(help: "Result files of `align --json` (an object or an array of them), or folders of them (e.g. a batch's results/).", completion: .file())
     var results: [String]
 
     @Option(name: .shortAndLong, help: "The HTML report to write.", completion: .file(extensions: ["html"]))
@@ -27,17 +27,22 @@ extension MediaAlign {
     @Option(help: "Decoders per media file (default: the number of cores).")
     var threads: Int = EnvelopeOptions.defaultThreads
 
+    @Option(help: "Results whose signals are recomputed at the same time.")
+    var jobs: Int = 1
+
     func validate() throws {
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
+      guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
     }
 
     func run() async throws {
       var options = ReportOptions(output: output)
       options.markdown = markdown
       options.threads = threads
+      options.jobs = jobs
       let summary: ReportSummary
       do {
-        summary = try await makeReport(resultPaths: results, options: options)
+        summary = try await makeReport(resultPaths: expandResultPaths(results), options: options)
       } catch {
         printError("\(error)")
         throw ExitCode.failure

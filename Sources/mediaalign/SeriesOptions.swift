@@ -44,6 +44,19 @@ struct SeriesOptions: ParsableArguments {
     }
   }
 
+  /// The same options as `align` arguments (for `batch`'s child processes).
+  var arguments: [String] {
+    var out: [String] = []
+    if let timeColumn { out += ["--time-column", timeColumn] }
+    if timeUnit != .s { out += ["--time-unit", timeUnit.rawValue] }
+    if let timeFormat { out += ["--time-format", timeFormat] }
+    if let delimiter { out += ["--delimiter", delimiter] }
+    if noHeader { out.append("--no-header") }
+    if let rate { out += ["--rate", "\(rate)"] }
+    if sort { out.append("--sort") }
+    return out
+  }
+
   var csvOptions: CSVOptions {
     CSVOptions(
       delimiter: delimiter.flatMap(delimiterByte), hasHeader: !noHeader, timeColumn: timeColumn, timeUnit: timeUnit,

@@ -17,50 +17,23 @@ extension MediaAlign {
         """
     )
 
-    @Argument(help: "Result files of `align --json` (an object or an array of them).", completion: .file())
+    @Argument(help: "Result files of `align --json` (an object or an array of them), or folders of them (e.g. a batch's results/).", completion: .file())
     var results: [String]
 
     @Option(help: "The folder to write into (created if missing).", completion: .directory)
     var out: String
 
-    @Option(help: "Prefix of every URL: a Label Studio local-files prefix or an http(s) base.")
-    var urlPrefix: String = FileURLs.localFilesPrefix
-
-    @Option(help: "The folder --url-prefix serves (LOCAL_FILES_DOCUMENT_ROOT); default: the current folder.", completion: .directory)
-    var urlRoot: String?
-
-    @Option(help: "Comma-separated labels for <TimeSeriesLabels>.")
-    var labels: String = "Event"
-
-    @Option(help: "Comma-separated channels to show (default: every numeric column all CSVs share).")
-    var channels: String?
-
-    @Option(help: "native (Label Studio ≥ 1.20: sync group) or legacy (≤ 1.4.1: HyperText recipe with the clock map).")
-    var target: Target = .native
+    @OptionGroup(title: "Label Studio options")
+    var labelStudio: LabelStudioOptions
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func splitList(_ text: String) -> [String] {
-      text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
-    func validate() throws {
-      guard !splitList(labels).isEmpty else { throw ValidationError("--labels needs at least one label, e.g. --labels Run,Walk.") }
-      if let channels, splitList(channels).isEmpty { throw ValidationError("--channels needs at least one column name.") }
-      guard !urlPrefix.isEmpty else { throw ValidationError("--url-prefix must not be empty, e.g. /data/local-files/?d=") }
-    }
-
     func run() throws {
-      var options = TasksOptions(outputDirectory: out)
-      options.urlPrefix = urlPrefix
-      options.urlRoot = urlRoot
-      options.labels = splitList(labels)
-      options.channels = channels.map(splitList)
-      options.target = target
+      let options = labelStudio.tasksOptions(outputDirectory: out)
       let summary: TasksSummary
       do {
-        summary = try makeLabelStudioProject(resultPaths: results, options: options)
+        summary = try makeLabelStudioProject(resultPaths: expandResultPaths(results), options: options)
       } catch {
         printError("\(error)")
         throw ExitCode.failure
@@ -77,5 +50,3 @@ extension MediaAlign {
     }
   }
 }
-
-extension Target: ExpressibleByArgument {}

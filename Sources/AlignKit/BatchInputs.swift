@@ -1,0 +1,102 @@
+import Foundation
+import Synchronization
+
+/// What `--resume` compares to decide that an input is unchanged: size,
+/// modification time and a hash of the first and last MiB.
+public struct InputFingerprint: Sendable, Codable, Equatable {
+  public var path: String
+  public var size: Int64
+  /// Modification time, nanoseconds since 1970.
+  public var mtimeNs: Int64
+  /// FNV-1a (64 bit, hex) of the first MiB followed by the last MiB.
+  public var headTailHash: String
+
+  /// Nil when the file cannot be read (the item then runs and fails with the reason).
+  public init?(path: String) {
+    var info = stat()
+    guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    let size = Int64(info.st_size)
+    let part = 1 << 20
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    // The whole file when it is at most 2 MiB, else its first and last MiB.
+    let ranges: [(Int64, Int)] =
+      size <= Int64(2 * part) ? [(Int64(0), Int(size))] : [(Int64(0), part), (size - Int64(part), part)]
+    var buffer = [UInt8](repeating: 0, count: ranges.map(\.1).max() ?? 0)
+    for (offset, count) in ranges {
+      let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+      guard n == count else { return nil }
+      for byte in buffer[0..<n] {
+        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+      }
+    }
+    self.path = path
+    self.size = size
+    mtimeNs = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    headTailHash = String(hash, radix: 16)
+  }
+}
+
+/// Added to a result written by `batch` (`"batch"` in the JSON): the item,
+/// the exact `align` command it ran, and its inputs' fingerprints.
+public struct BatchRecord: Sendable, Codable, Equatable {
+  public var id: String
+  public var command: [String]
+  public var inputs: [InputFingerprint?]
+}
+
+/// How a child `mediaalign align` ended.
+struct ChildOutcome {
+  var status: Int32
+  /// Set when the child was killed by a signal.
+  var signal: Int32?
+  var stdout: Data
+  var stderr: String
+}
+
+/// Runs `executable arguments…`, collecting its output (both pipes are read
+/// at once so neither can fill up and stall the child).
+func runChild(executable: String, arguments: [String]) throws -> ChildOutcome {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  process.standardInput = FileHandle.nullDevice
+  try process.run()
+  let errorText = Mutex(Data())
+  let errorRead = DispatchSemaphore(value: 0)
+  Thread {
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    errorText.withLock { $0 = data }
+    errorRead.signal()
+  }.start()
+  let stdout = out.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  errorRead.wait()
+  let stderr = String(decoding: errorText.withLock { $0 }, as: UTF8.self)
+  let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+  return ChildOutcome(status: process.terminationStatus, signal: signal, stdout: stdout, stderr: stderr)
+}
+
+/// Removes temporary files (`.NAME.tmp-PID-XXXXXXXX`, see `AtomicFile`)
+/// left in `folder` by a process that no longer runs (a batch killed with
+/// SIGKILL). Returns how many were removed.
+@discardableResult
+func removeStaleTemporaries(in folder: String) -> Int {
+  guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
+  var removed = 0
+  for name in names where name.hasPrefix(".") {
+    guard let marker = name.range(of: ".tmp-", options: .backwards) else { continue }
+    let tail = name[marker.upperBound...].split(separator: "-")
+    guard tail.count == 2, tail[1].count == 8, let pid = Int32(tail[0]) else { continue }
+    if pid == getpid() { continue }
+    if kill(pid, 0) == 0 || errno != ESRCH { continue }
+    if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed += 1 }
+  }
+  return removed
+}

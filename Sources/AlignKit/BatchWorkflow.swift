@@ -1,0 +1,282 @@
+import Foundation
+import LabelStudio
+import Synchronization
+import TimeSeries
+
+/// Options for `runBatch`.
+public struct BatchOptions: Sendable {
+  /// The folder for `results/`, `batch.json`, the report and `labelstudio/`.
+  public var outputDirectory: String
+  /// The `mediaalign` executable that runs each item (`align … --json`).
+  public var executable: String
+  /// Items at a time.
+  public var jobs = EnvelopeOptions.defaultThreads
+  /// Decoders per item (default: the cores shared out among the jobs).
+  public var threads: Int?
+  public var resume = false
+  public var shard: Shard?
+  /// `align` options for every item (per-item manifest cells replace the
+  /// matching ones): e.g. `["--channel", "auto", "--min-overlap", "0.3"]`.
+  public var alignArguments: [String] = []
+  public var report = true
+  public var tasks: TasksOptions?
+  /// Where the manifest or pairing folder came from (for batch.json).
+  public var source = ""
+
+  public init(outputDirectory: String, executable: String) {
+    self.outputDirectory = outputDirectory
+    self.executable = executable
+  }
+
+  var threadsPerItem: Int { threads ?? max(1, EnvelopeOptions.defaultThreads / max(1, jobs)) }
+  /// Envelopes shared by the items and the report (`.cache/envelopes`).
+  var envelopeCacheFolder: String {
+    ((outputDirectory as NSString).appendingPathComponent(".cache") as NSString).appendingPathComponent("envelopes")
+  }
+}
+
+/// `batch.json`: what happened to every item. It holds nothing that changes
+/// from run to run (no timings), so a resumed batch writes the same file.
+public struct BatchSummary: Sendable, Codable, Equatable {
+  public struct Item: Sendable, Codable, Equatable {
+    public var id: String
+    public var source: String
+    public var media: String
+    public var csv: String
+    /// aligned, rejected or failed.
+    public var status: String
+    /// The result file, relative to the output folder.
+    public var result: String?
+    public var error: String?
+    public var offset: Double?
+    public var scale: Double?
+    public var confidence: Double?
+  }
+
+  public var source: String
+  public var shard: String?
+  public var total: Int
+  public var aligned: Int
+  public var rejected: Int
+  public var failed: Int
+  public var items: [Item]
+  public var warnings: [String]
+  /// Files written after the items (relative to the output folder).
+  public var report: String?
+  public var markdown: String?
+  public var labelStudio: String?
+  /// Problems of the report and tasks steps (items left out of the tasks for
+  /// a reason other than their own failure, or a step that failed).
+  public var stepErrors: [String]
+
+  /// The items that did not align: failed or rejected.
+  public var bad: [Item] { items.filter { $0.status != "aligned" } }
+}
+
+/// What a run reports beyond `batch.json`.
+public struct BatchRun: Sendable {
+  public var summary: BatchSummary
+  public var summaryFile: String
+  /// Items skipped by `--resume` (their result was current).
+  public var resumed: Int
+  /// Stale temporary files of a killed run that were removed.
+  public var removedTemporaries: Int
+}
+
+/// Progress events, delivered from worker threads.
+public enum BatchEvent: Sendable {
+  case started(total: Int, resumable: Bool)
+  case finished(BatchSummary.Item, resumed: Bool)
+  case step(String)
+}
+
+/// Runs every item of `plan` (its shard) — `jobs` child `mediaalign align`
+/// processes at a time, so a crash in one item cannot take the others with
+/// it — writing `results/ID.json` atomically as each finishes; then (unless
+/// sharded) the report and the Label Studio files; then `batch.json`.
+public func runBatch(
+  plan: BatchPlan, options: BatchOptions, progress: @escaping @Sendable (BatchEvent) -> Void
+) async throws(AlignError) -> BatchRun {
+  let out = options.outputDirectory
+  let resultsFolder = (out as NSString).appendingPathComponent("results")
+  let labelFolder = (out as NSString).appendingPathComponent("labelstudio")
+  do {
+    try FileManager.default.createDirectory(atPath: resultsFolder, withIntermediateDirectories: true)
+  } catch {
+    throw AlignError("\(out): cannot create the output folder (\(error.localizedDescription))")
+  }
+  let removed = [out, resultsFolder, labelFolder, options.envelopeCacheFolder].reduce(0) {
+    $0 + removeStaleTemporaries(in: $1)
+  }
+  let items = options.shard?.select(plan.items) ?? plan.items
+  progress(.started(total: items.count, resumable: options.resume))
+
+  // The items, `jobs` at a time, on plain threads (each mostly waits for its child).
+  let outcomes = Mutex([BatchSummary.Item?](repeating: nil, count: items.count))
+  let resumedCount = Mutex(0)
+  let nextIndex = Mutex(0)
+  let workers = min(max(1, options.jobs), max(1, items.count))
+  let allDone = DispatchSemaphore(value: 0)
+  for _ in 0..<workers {
+    Thread {
+      while true {
+        let index: Int? = nextIndex.withLock { next in
+          guard next < items.count else { return nil }
+          defer { next += 1 }
+          return next
+        }
+        guard let index else { break }
+        let (item, resumed) = runItem(items[index], resultsFolder: resultsFolder, options: options)
+        outcomes.withLock { $0[index] = item }
+        if resumed { resumedCount.withLock { $0 += 1 } }
+        progress(.finished(item, resumed: resumed))
+      }
+      allDone.signal()
+    }.start()
+  }
+  for _ in 0..<workers { await waitOnThread(allDone) }
+  let finished = outcomes.withLock { $0 }.compactMap { $0 }
+
+  var summary = BatchSummary(
+    source: options.source, shard: options.shard.map(\.description), total: finished.count,
+    aligned: finished.filter { $0.status == "aligned" }.count,
+    rejected: finished.filter { $0.status == "rejected" }.count, failed: finished.filter { $0.status == "failed" }.count,
+    items: finished, warnings: plan.warnings, stepErrors: [])
+
+  if options.shard == nil || options.shard?.count == 1 {
+    let resultFiles = finished.compactMap { item in item.result.map { (out as NSString).appendingPathComponent($0) } }
+    if options.report && !resultFiles.isEmpty {
+      progress(.step("writing the report"))
+      var reportOptions = ReportOptions(output: (out as NSString).appendingPathComponent("report.html"))
+      reportOptions.markdown = (out as NSString).appendingPathComponent("summary.md")
+      reportOptions.jobs = max(1, options.jobs)
+      reportOptions.threads = options.threadsPerItem
+      reportOptions.envelopeCache = options.envelopeCacheFolder
+      do {
+        let made = try await makeReport(resultPaths: resultFiles, options: reportOptions)
+        summary.report = "report.html"
+        summary.markdown = "summary.md"
+        summary.stepErrors += made.failures.map { "report: \($0.path): \($0.reason)" }
+      } catch {
+        summary.stepErrors.append("report: \(error.description)")
+      }
+    }
+    if var tasksOptions = options.tasks {
+      let alignedSeries = finished.filter { $0.status == "aligned" && isSeriesPath($0.csv) }
+        .compactMap { item in item.result.map { (out as NSString).appendingPathComponent($0) } }
+      if !alignedSeries.isEmpty {
+        progress(.step("writing the Label Studio files"))
+        tasksOptions.outputDirectory = labelFolder
+        do {
+          let made = try makeLabelStudioProject(resultPaths: alignedSeries, options: tasksOptions)
+          summary.labelStudio = "labelstudio"
+          summary.stepErrors += made.failures.map { "tasks: \($0.result): \($0.reason)" }
+        } catch {
+          summary.stepErrors.append("tasks: \(error.description)")
+        }
+      }
+    }
+  }
+
+  let name = options.shard.map { "batch-shard-\($0.index)-of-\($0.count).json" } ?? "batch.json"
+  let summaryFile = (out as NSString).appendingPathComponent(name)
+  do {
+    try AtomicFile.write(try jsonData(summary), to: summaryFile)
+  } catch {
+    throw AlignError("\(summaryFile): cannot write the batch summary (\(error))")
+  }
+  return BatchRun(
+    summary: summary, summaryFile: summaryFile, resumed: resumedCount.withLock { $0 }, removedTemporaries: removed)
+}
+
+/// Waits for a semaphore without holding up Swift's cooperative threads.
+private func waitOnThread(_ semaphore: DispatchSemaphore) async {
+  await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+    Thread {
+      semaphore.wait()
+      continuation.resume()
+    }.start()
+  }
+}
+
+/// The `align` command line for an item (without `--threads`, which does
+/// not change the result): the batch's options, then the item's own cells.
+func alignCommand(for item: BatchItem, options: BatchOptions) -> [String] {
+  var arguments = ["align", item.media, item.csv, "--json"]
+  var shared = options.alignArguments
+  func set(_ flag: String, _ value: String?) {
+    guard let value else { return }
+    var i = 0
+    while i < shared.count {
+      if shared[i] == flag && i + 1 < shared.count { shared.removeSubrange(i...(i + 1)) } else { i += 1 }
+    }
+    shared += [flag, value]
+  }
+  set("--time-column", item.timeColumn)
+  set("--channel", item.channel)
+  set("--time-format", item.timeFormat)
+  set("--time-unit", item.timeUnit)
+  arguments += shared
+  return arguments
+}
+
+/// Runs (or, with `--resume`, reuses) one item; never throws: every problem
+/// becomes a failed item with its reason.
+private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOptions) -> (BatchSummary.Item, Bool) {
+  let resultName = "results/\(item.id).json"
+  let resultPath = (resultsFolder as NSString).appendingPathComponent("\(item.id).json")
+  var outcome = BatchSummary.Item(
+    id: item.id, source: item.source, media: item.media, csv: item.csv, status: "failed", result: nil, error: nil)
+  func fail(_ reason: String) -> (BatchSummary.Item, Bool) {
+    // A result from an earlier run must not outlive a failure now.
+    unlink(resultPath)
+    outcome.error = reason
+    return (outcome, false)
+  }
+  func finish(_ result: AlignResult) -> BatchSummary.Item {
+    var done = outcome
+    done.status = result.status == "aligned" ? "aligned" : "rejected"
+    done.result = resultName
+    done.offset = result.offset
+    done.scale = result.scale
+    done.confidence = result.confidence
+    if result.status != "aligned" { done.error = "alignment rejected: \(result.reason ?? "not confident")" }
+    return done
+  }
+  if let problem = item.problem { return fail(problem) }
+
+  let command = alignCommand(for: item, options: options)
+  let record = BatchRecord(
+    id: item.id, command: command, inputs: [InputFingerprint(path: item.media), InputFingerprint(path: item.csv)])
+  if options.resume, let data = FileManager.default.contents(atPath: resultPath),
+    let previous = try? jsonDecoder().decode(AlignResult.self, from: data), previous.batch == record
+  {
+    return (finish(previous), true)
+  }
+
+  let child: ChildOutcome
+  do {
+    child = try runChild(
+      executable: options.executable,
+      arguments: command + ["--threads", "\(options.threadsPerItem)", "--envelope-cache", options.envelopeCacheFolder])
+  } catch {
+    return fail("cannot start \(options.executable): \(error.localizedDescription)")
+  }
+  if let signal = child.signal {
+    return fail(
+      "align stopped by signal \(signal) (\(signal == SIGKILL ? "killed, perhaps out of memory" : "a crash")); run `mediaalign \(command.joined(separator: " "))` alone to see")
+  }
+  guard var result = try? jsonDecoder().decode(AlignResult.self, from: child.stdout) else {
+    let lines = child.stderr.split(separator: "\n").map(String.init)
+    let message = lines.last(where: { $0.contains("error:") }) ?? lines.last ?? "align exited with \(child.status)"
+    let prefix = "mediaalign: error: "
+    return fail(message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message)
+  }
+  result.batch = record
+  do {
+    try AtomicFile.write(try jsonData(result), to: resultPath)
+  } catch {
+    return fail("\(resultPath): cannot write the result (\(error))")
+  }
+  return (finish(result), false)
+}

@@ -1,0 +1,80 @@
+import DSP
+import Foundation
+import MediaIO
+import TimeSeries
+
+/// A media file's envelope as align and report use it, with the facts of
+/// its audio stream they report.
+struct MediaEnvelope: Sendable {
+  var envelope: Envelope
+  var streamIndex: Int
+  var audioStart: Double
+}
+
+/// Envelopes kept on disk between processes, keyed by the media file's
+/// identity (real path, size, modification time), the stream asked for and
+/// the rate: `batch` decodes each media file once for all its items and the
+/// report. A missing, stale or unreadable entry is simply recomputed.
+struct EnvelopeCache: Sendable {
+  var folder: String
+
+  private static let magic: [UInt8] = Array("MAENV01\n".utf8)
+
+  func key(path: String, streamIndex: Int?, rate: Double) -> String? {
+    var info = stat()
+    guard let real = realPath(path), stat(real, &info) == 0 else { return nil }
+    let identity = "\(real)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(streamIndex ?? -1)|\(rate)"
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in identity.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    return String(hash, radix: 16) + ".env"
+  }
+
+  func load(_ name: String) -> MediaEnvelope? {
+    guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)),
+      data.count >= 48, Array(data.prefix(8)) == Self.magic
+    else { return nil }
+    return data.withUnsafeBytes { raw -> MediaEnvelope? in
+      let rate = raw.loadUnaligned(fromByteOffset: 8, as: Double.self)
+      let firstIndex = Int(raw.loadUnaligned(fromByteOffset: 16, as: Int64.self))
+      let count = Int(raw.loadUnaligned(fromByteOffset: 24, as: Int64.self))
+      let stream = Int(raw.loadUnaligned(fromByteOffset: 32, as: Int64.self))
+      let start = raw.loadUnaligned(fromByteOffset: 40, as: Double.self)
+      guard count >= 0, raw.count == 48 + 4 * count else { return nil }
+      let values = (0..<count).map { raw.loadUnaligned(fromByteOffset: 48 + 4 * $0, as: Float.self) }
+      return MediaEnvelope(
+        envelope: Envelope(rate: rate, firstIndex: firstIndex, values: values), streamIndex: stream, audioStart: start)
+    }
+  }
+
+  func store(_ entry: MediaEnvelope, as name: String) {
+    var data = Data(Self.magic)
+    withUnsafeBytes(of: entry.envelope.rate) { data.append(contentsOf: $0) }
+    withUnsafeBytes(of: Int64(entry.envelope.firstIndex)) { data.append(contentsOf: $0) }
+    withUnsafeBytes(of: Int64(entry.envelope.values.count)) { data.append(contentsOf: $0) }
+    withUnsafeBytes(of: Int64(entry.streamIndex)) { data.append(contentsOf: $0) }
+    withUnsafeBytes(of: entry.audioStart) { data.append(contentsOf: $0) }
+    entry.envelope.values.withUnsafeBytes { data.append(contentsOf: $0) }
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try? AtomicFile.write(data, to: (folder as NSString).appendingPathComponent(name))
+  }
+}
+
+/// The envelope of `path` at `rate`: from `cache` when it holds it, else
+/// decoded (and stored there).
+func mediaEnvelope(
+  path: String, rate: Double, streamIndex: Int?, threads: Int, cache: EnvelopeCache?
+) async throws(MediaError) -> MediaEnvelope {
+  let name = cache?.key(path: path, streamIndex: streamIndex, rate: rate)
+  if let cache, let name, let hit = cache.load(name) { return hit }
+  let made = try await audioEnvelope(
+    path: path, options: EnvelopeOptions(rate: rate, streamIndex: streamIndex, threads: threads))
+  let entry = MediaEnvelope(envelope: made.envelope, streamIndex: made.track.streamIndex, audioStart: made.track.startTime)
+  if let cache, let name {
+    cache.store(entry, as: name)
+    // Also under the stream it resolved to, as a result names it.
+    if streamIndex == nil, let resolved = cache.key(path: path, streamIndex: entry.streamIndex, rate: rate) {
+      cache.store(entry, as: resolved)
+    }
+  }
+  return entry
+}

@@ -1,0 +1,45 @@
+import AlignKit
+import ArgumentParser
+
+/// How the clock map is searched: shared by `align` and `batch`.
+struct EstimatorOptions: ParsableArguments {
+  @Option(help: "Scale search range, e.g. 0.95-1.05 (media seconds per sensor second).")
+  var scaleRange: String = "0.95-1.05"
+
+  @Option(help: "Minimum overlap as a fraction of the shorter recording.")
+  var minOverlap: Double = 0.3
+
+  @Option(help: "Largest offset to consider, seconds (default: any that leaves --min-overlap).")
+  var maxOffset: Double?
+
+  @Option(help: "The media's audio stream index (default: the first audio stream).")
+  var stream: Int?
+
+  func parsedScaleRange() -> ClosedRange<Double>? {
+    let parts = scaleRange.split(separator: "-").compactMap { Double($0) }
+    guard parts.count == 2, parts[0] > 0, parts[0] < parts[1] else { return nil }
+    return parts[0]...parts[1]
+  }
+
+  func validate() throws {
+    guard parsedScaleRange() != nil else {
+      throw ValidationError("--scale-range must be LOW-HIGH with 0 < LOW < HIGH, e.g. 0.95-1.05; got '\(scaleRange)'.")
+    }
+    guard minOverlap > 0 && minOverlap <= 1 else { throw ValidationError("--min-overlap must be in (0, 1].") }
+  }
+
+  func apply(to options: inout AlignOptions) {
+    options.estimator.scaleRange = parsedScaleRange()!
+    options.estimator.minimumOverlapFraction = minOverlap
+    options.estimator.maximumOffset = maxOffset
+    options.streamIndex = stream
+  }
+
+  /// The same options as `align` arguments (for `batch`'s child processes).
+  var arguments: [String] {
+    var out = ["--scale-range", scaleRange, "--min-overlap", "\(minOverlap)"]
+    if let maxOffset { out += ["--max-offset", "\(maxOffset)"] }
+    if let stream { out += ["--stream", "\(stream)"] }
+    return out
+  }
+}
