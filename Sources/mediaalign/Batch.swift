@@ -227,7 +227,7 @@ final class ProgressDisplay: Sendable {
 
   private func line(_ s: State) -> String {
     let elapsed = Date().timeIntervalSince(s.start)
-    var text = "\(s.done)/\(s.total) done, \(s.failed) failed"
+    var text = "\(s.done)/\(s.total) done, \(s.failed) not aligned"
     if s.resumed > 0 { text += ", \(s.resumed) reused" }
     text += ", \(clock(elapsed)) elapsed"
     let worked = s.done - s.resumed
