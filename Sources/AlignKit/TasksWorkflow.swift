@@ -63,7 +63,13 @@ private struct Prepared {
   var csvPath: String
   var kind: MediaKind
   var frameRate: Double?
-  var table: TimeSeriesTable
+  /// How align read the CSV; it is read again when its copy is written, so
+  /// only one CSV is in memory at a time however many items there are.
+  var csvOptions: CSVOptions
+  /// The corrected copy's numeric columns.
+  var numericColumns: [String]
+  var firstTime: Double
+  var lastTime: Double
   var warnings: [String]
 }
 
@@ -120,7 +126,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
 
   // Channels: the ones asked for, or the numeric columns every CSV has.
   var warnings: [String] = []
-  let numericPerItem = prepared.map(numericColumnNames)
+  let numericPerItem = prepared.map(\.numericColumns)
   let channels: [String]
   if let asked = options.channels {
     channels = asked.map { $0.lowercased() }
@@ -194,7 +200,11 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
           "\(path) is outside \(root), the folder Label Studio serves (--url-root); move it there or pass --url-root")
       }
       let map = ClockMap(offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin)
-      let report = try writeCorrectedCSV(item.table, map: map, to: corrected)
+      let table: TimeSeriesTable
+      do { table = try CSVReader.read(path: item.csvPath, options: item.csvOptions) } catch {
+        throw AlignError(error.description)
+      }
+      let report = try writeCorrectedCSV(table, map: map, to: corrected)
       var data: [String: JSONValue] = [LabelConfig.csvVariable: .string(csvURL)]
       switch options.target {
       case .native: data[kind.variable] = .string(mediaURL)
@@ -294,14 +304,14 @@ private func prepare(_ result: AlignResult, label: String, resultPath: String) t
   let kind: MediaKind = info.firstVideo != nil ? .video : .audio
   return Prepared(
     label: label, result: result, mediaPath: mediaPath, csvPath: csvPath, kind: kind,
-    frameRate: info.firstVideo?.frameRate, table: table, warnings: info.warnings)
+    frameRate: info.firstVideo?.frameRate, csvOptions: options, numericColumns: numericColumnNames(table),
+    firstTime: table.times.first ?? 0, lastTime: table.times.last ?? 0, warnings: info.warnings)
 }
 
 /// Warns when the sensor covers under half of the media.
 private func coverageWarnings(_ item: Prepared, report: CorrectionReport) -> [String] {
-  guard let duration = item.result.media.duration, duration > 0, let last = item.table.times.last,
-    let first = item.table.times.first
-  else { return [] }
+  guard let duration = item.result.media.duration, duration > 0 else { return [] }
+  let (first, last) = (item.firstTime, item.lastTime)
   let map = ClockMap(offset: item.result.offset, scale: item.result.scale, csvOrigin: item.result.csvOrigin)
   let covered = max(0, min(duration, map.mediaTime(last)) - max(0, map.mediaTime(first)))
   let share = covered / duration
@@ -312,11 +322,11 @@ private func coverageWarnings(_ item: Prepared, report: CorrectionReport) -> [St
 }
 
 /// The corrected CSV's numeric columns, as named in its header.
-private func numericColumnNames(_ item: Prepared) -> [String] {
+private func numericColumnNames(_ table: TimeSeriesTable) -> [String] {
   // As the corrected copy names them (entirely empty columns are dropped there).
   var used = Set(correctedTimeColumns)
   var names: [String] = []
-  for column in item.table.columns {
+  for column in table.columns {
     switch column.values {
     case .numeric(let numbers):
       guard numbers.contains(where: { !$0.isNaN }) else { continue }
