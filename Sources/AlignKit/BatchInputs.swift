@@ -20,7 +20,7 @@ public struct InputFingerprint: Sendable, Codable, Equatable {
     defer { close(fd) }
     let size = Int64(info.st_size)
     let part = 1 << 20
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    var hash = FNV1a()
     // The whole file when it is at most 2 MiB, else its first and last MiB.
     let ranges: [(Int64, Int)] =
       size <= Int64(2 * part) ? [(Int64(0), Int(size))] : [(Int64(0), part), (size - Int64(part), part)]
@@ -28,14 +28,21 @@ public struct InputFingerprint: Sendable, Codable, Equatable {
     for (offset, count) in ranges {
       let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
       guard n == count else { return nil }
-      for byte in buffer[0..<n] {
-        hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-      }
+      hash.add(buffer[0..<n])
     }
     self.path = path
     self.size = size
     mtimeNs = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-    headTailHash = String(hash, radix: 16)
+    headTailHash = String(hash.value, radix: 16)
+  }
+}
+
+/// 64-bit FNV-1a: a fast hash for change detection and cache keys (not for security).
+struct FNV1a {
+  private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+  mutating func add<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
   }
 }
 

@@ -24,9 +24,9 @@ struct EnvelopeCache: Sendable {
     var info = stat()
     guard let real = realPath(path), stat(real, &info) == 0 else { return nil }
     let identity = "\(real)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(streamIndex ?? -1)|\(rate)"
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in identity.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-    return String(hash, radix: 16) + ".env"
+    var hash = FNV1a()
+    hash.add(identity.utf8)
+    return String(hash.value, radix: 16) + ".env"
   }
 
   func load(_ name: String) -> MediaEnvelope? {
