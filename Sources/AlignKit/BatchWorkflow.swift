@@ -115,15 +115,29 @@ public func runBatch(
   let outcomes = Mutex([BatchSummary.Item?](repeating: nil, count: items.count))
   let resumedCount = Mutex(0)
   let nextIndex = Mutex(0)
+  // Largest inputs first, so a long recording does not run alone at the end
+  // while the other workers idle; but each media file's first item before any
+  // repeat, so two workers do not decode the same file at once (the second
+  // finds its envelope in the cache). Results and batch.json keep manifest order.
+  var seen: [String: Int] = [:]
+  let repeatRank = items.map { item -> Int in
+    defer { seen[item.media, default: 0] += 1 }
+    return seen[item.media] ?? 0
+  }
+  let bytes = items.map(inputBytes)
+  let order = items.indices.sorted { a, b in
+    if repeatRank[a] != repeatRank[b] { return repeatRank[a] < repeatRank[b] }
+    return bytes[a] != bytes[b] ? bytes[a] > bytes[b] : a < b
+  }
   let workers = min(max(1, options.jobs), max(1, items.count))
   let allDone = DispatchSemaphore(value: 0)
   for _ in 0..<workers {
     Thread {
       while true {
         let index: Int? = nextIndex.withLock { next in
-          guard next < items.count else { return nil }
+          guard next < order.count else { return nil }
           defer { next += 1 }
-          return next
+          return order[next]
         }
         guard let index else { break }
         let (item, resumed) = runItem(items[index], resultsFolder: resultsFolder, options: options)
@@ -187,6 +201,14 @@ public func runBatch(
   }
   return BatchRun(
     summary: summary, summaryFile: summaryFile, resumed: resumedCount.withLock { $0 }, removedTemporaries: removed)
+}
+
+/// The bytes an item reads (0 for a missing file): a proxy for its work.
+private func inputBytes(_ item: BatchItem) -> Int64 {
+  [item.media, item.csv].reduce(Int64(0)) { total, path in
+    var info = stat()
+    return total + (stat(path, &info) == 0 ? Int64(info.st_size) : 0)
+  }
 }
 
 /// Waits for a semaphore without holding up Swift's cooperative threads.
