@@ -188,8 +188,7 @@ let pairMediaExtensions: Set<String> = [
 /// media files or two CSVs is an item that fails with the reason.
 public func pairFolder(_ folder: String) throws(ManifestError) -> BatchPlan {
   let root = URL(fileURLWithPath: folder).standardizedFileURL
-  var directory: ObjCBool = false
-  guard FileManager.default.fileExists(atPath: root.path, isDirectory: &directory), directory.boolValue else {
+  guard isDirectory(root.path) else {
     throw ManifestError(description: "\(folder): --pair needs an existing folder of media files and CSVs")
   }
   guard let enumerator = FileManager.default.enumerator(atPath: root.path) else {

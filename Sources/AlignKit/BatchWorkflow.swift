@@ -19,6 +19,8 @@ public struct BatchOptions: Sendable {
   /// matching ones): e.g. `["--channel", "auto", "--min-overlap", "0.3"]`.
   public var alignArguments: [String] = []
   public var report = true
+  /// Label Studio options; the files go to `DIR/labelstudio` whatever
+  /// `outputDirectory` they name.
   public var tasks: TasksOptions?
   /// Where the manifest or pairing folder came from (for batch.json).
   public var source = ""
@@ -27,6 +29,9 @@ public struct BatchOptions: Sendable {
     self.outputDirectory = outputDirectory
     self.executable = executable
   }
+
+  /// The shard to run; nil for all items (`0/1` is all items too).
+  var activeShard: Shard? { shard.flatMap { $0.count > 1 ? $0 : nil } }
 
   var threadsPerItem: Int { threads ?? max(1, EnvelopeOptions.defaultThreads / max(1, jobs)) }
   /// Envelopes shared by the items and the report (`.cache/envelopes`).
@@ -85,7 +90,7 @@ public struct BatchRun: Sendable {
 
 /// Progress events, delivered from worker threads.
 public enum BatchEvent: Sendable {
-  case started(total: Int, resumable: Bool)
+  case started(total: Int)
   case finished(BatchSummary.Item, resumed: Bool)
   case step(String)
 }
@@ -108,8 +113,8 @@ public func runBatch(
   let removed = [out, resultsFolder, labelFolder, options.envelopeCacheFolder].reduce(0) {
     $0 + removeStaleTemporaries(in: $1)
   }
-  let items = options.shard?.select(plan.items) ?? plan.items
-  progress(.started(total: items.count, resumable: options.resume))
+  let items = options.activeShard?.select(plan.items) ?? plan.items
+  progress(.started(total: items.count))
 
   // The items, `jobs` at a time, on plain threads (each mostly waits for its child).
   let outcomes = Mutex([BatchSummary.Item?](repeating: nil, count: items.count))
@@ -130,8 +135,9 @@ public func runBatch(
     return bytes[a] != bytes[b] ? bytes[a] > bytes[b] : a < b
   }
   let workers = min(max(1, options.jobs), max(1, items.count))
-  let allDone = DispatchSemaphore(value: 0)
+  let running = DispatchGroup()
   for _ in 0..<workers {
+    running.enter()
     Thread {
       while true {
         let index: Int? = nextIndex.withLock { next in
@@ -145,19 +151,21 @@ public func runBatch(
         if resumed { resumedCount.withLock { $0 += 1 } }
         progress(.finished(item, resumed: resumed))
       }
-      allDone.signal()
+      running.leave()
     }.start()
   }
-  for _ in 0..<workers { await waitOnThread(allDone) }
+  await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+    running.notify(queue: .global()) { done.resume() }
+  }
   let finished = outcomes.withLock { $0 }.compactMap { $0 }
 
   var summary = BatchSummary(
-    source: options.source, shard: options.shard.map(\.description), total: finished.count,
+    source: options.source, shard: options.activeShard.map(\.description), total: finished.count,
     aligned: finished.filter { $0.status == "aligned" }.count,
     rejected: finished.filter { $0.status == "rejected" }.count, failed: finished.filter { $0.status == "failed" }.count,
     items: finished, warnings: plan.warnings, stepErrors: [])
 
-  if options.shard == nil || options.shard?.count == 1 {
+  if options.activeShard == nil {
     let resultFiles = finished.compactMap { item in item.result.map { (out as NSString).appendingPathComponent($0) } }
     if options.report && !resultFiles.isEmpty {
       progress(.step("writing the report"))
@@ -192,7 +200,7 @@ public func runBatch(
     }
   }
 
-  let name = options.shard.map { "batch-shard-\($0.index)-of-\($0.count).json" } ?? "batch.json"
+  let name = options.activeShard.map { "batch-shard-\($0.index)-of-\($0.count).json" } ?? "batch.json"
   let summaryFile = (out as NSString).appendingPathComponent(name)
   do {
     try AtomicFile.write(try jsonData(summary), to: summaryFile)
@@ -208,16 +216,6 @@ private func inputBytes(_ item: BatchItem) -> Int64 {
   [item.media, item.csv].reduce(Int64(0)) { total, path in
     var info = stat()
     return total + (stat(path, &info) == 0 ? Int64(info.st_size) : 0)
-  }
-}
-
-/// Waits for a semaphore without holding up Swift's cooperative threads.
-private func waitOnThread(_ semaphore: DispatchSemaphore) async {
-  await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-    Thread {
-      semaphore.wait()
-      continuation.resume()
-    }.start()
   }
 }
 

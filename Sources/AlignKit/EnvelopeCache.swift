@@ -59,6 +59,17 @@ struct EnvelopeCache: Sendable {
   }
 }
 
+extension EnvelopeCache {
+  /// Makes `name`'s entry also readable as `alias` (a hard link, replacing
+  /// an older one atomically).
+  func alias(_ name: String, as alias: String) {
+    let target = (folder as NSString).appendingPathComponent(alias)
+    let temporary = (folder as NSString).appendingPathComponent(".\(alias).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
+    guard link((folder as NSString).appendingPathComponent(name), temporary) == 0 else { return }
+    if rename(temporary, target) != 0 { unlink(temporary) }
+  }
+}
+
 /// The envelope of `path` at `rate`: from `cache` when it holds it, else
 /// decoded (and stored there).
 func mediaEnvelope(
@@ -73,7 +84,7 @@ func mediaEnvelope(
     cache.store(entry, as: name)
     // Also under the stream it resolved to, as a result names it.
     if streamIndex == nil, let resolved = cache.key(path: path, streamIndex: entry.streamIndex, rate: rate) {
-      cache.store(entry, as: resolved)
+      cache.alias(name, as: resolved)
     }
   }
   return entry

@@ -16,14 +16,18 @@ func jsonDecoder() -> JSONDecoder {
   return decoder
 }
 
+func isDirectory(_ path: String) -> Bool {
+  var directory: ObjCBool = false
+  return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+}
+
 /// The result files named on a command line: a folder stands for the
 /// `*.json` files directly in it, in name order (shard outputs merge so).
 public func expandResultPaths(_ paths: [String]) -> [String] {
   paths.flatMap { path -> [String] in
-    var directory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &directory), directory.boolValue,
-      let names = try? FileManager.default.contentsOfDirectory(atPath: path)
-    else { return [path] }
+    guard isDirectory(path), let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+      return [path]
+    }
     return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
       .map { (path as NSString).appendingPathComponent($0) }
   }

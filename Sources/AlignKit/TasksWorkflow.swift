@@ -370,10 +370,6 @@ func realPath(_ path: String) -> String? {
   return String(cString: resolved)
 }
 
-private func isDirectory(_ path: String) -> Bool {
-  var directory: ObjCBool = false
-  return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
-}
 
 private func writeFile(_ data: Data, to path: String) throws(AlignError) {
   do { try AtomicFile.write(data, to: path) } catch {

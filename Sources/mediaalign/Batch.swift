@@ -154,7 +154,6 @@ final class ProgressDisplay: Sendable {
     var failed = 0
     var resumed = 0
     var start = Date()
-    var workStart = Date()
     var lastLine = Date.distantPast
     var step: String?
     var stopped = false
@@ -180,10 +179,9 @@ final class ProgressDisplay: Sendable {
     guard !quiet else { return }
     state.withLock { s in
       switch event {
-      case .started(let total, _):
+      case .started(let total):
         s.total = total
         s.start = Date()
-        s.workStart = Date()
       case .finished(let item, let resumed):
         s.done += 1
         if resumed { s.resumed += 1 }
@@ -234,7 +232,7 @@ final class ProgressDisplay: Sendable {
     if let step = s.step {
       text += ", \(step)"
     } else if worked > 0 && s.done < s.total {
-      let perItem = Date().timeIntervalSince(s.workStart) / Double(worked)
+      let perItem = elapsed / Double(worked)
       text += ", ETA \(clock(perItem * Double(s.total - s.done)))"
     }
     return text
