@@ -24,9 +24,15 @@
 ///    well they correlate; unrelated signals give windows scattered over the
 ///    search range, so few agree. `uncertaintyMs` is twice the line's
 ///    standard error at the ends of the overlap.
-/// Not handled yet: a change of offset part-way (the line fits the larger
-/// part; the windows of the other part show as outliers and lower the
-/// confidence).
+/// 6. Piecewise: when a run of consecutive windows disagrees with the line
+///    (a clock jump, or rows dropped while the timestamps carried on), that
+///    stretch of the other signal is estimated again on its own (any offset,
+///    the line's scale ± 500 ppm). A confident map there that differs from
+///    the line by more than 50 ms becomes a segment; the boundary between
+///    segments is the change point that best explains the samples between
+///    the last window of one map and the first of the next (a time gap in
+///    the other signal lands there by itself). Segments shorter than about
+///    two windows (20 s) cannot be found.
 public struct ClockEstimator {
   public struct Options: Sendable, Equatable {
     public var scaleRange: ClosedRange<Double> = 0.95...1.05
@@ -36,7 +42,24 @@ public struct ClockEstimator {
     public var maximumOffset: Double?
     /// `status` is aligned at or above this confidence.
     public var threshold: Double = 0.5
+    /// Look for a change of offset part-way (step 6); false: one line only.
+    public var piecewise = true
     public init() {}
+  }
+
+  /// One piece of a piecewise map: `reference = offset + scale · (t − origin)`
+  /// for other times `t` from `otherStart` (the first piece: from the
+  /// origin) to `otherEnd`.
+  public struct Segment: Sendable, Equatable {
+    public var otherStart: Double
+    public var otherEnd: Double
+    public var offset: Double
+    public var scale: Double
+    public var uncertaintyMs: Double
+    /// Windows that agree with this piece.
+    public var windows: Int
+
+    public func referenceTime(_ t: Double, origin: Double) -> Double { offset + scale * (t - origin) }
   }
 
   public struct Window: Sendable, Equatable {
@@ -46,8 +69,18 @@ public struct ClockEstimator {
     public var referenceTime: Double
     /// Peak correlation, 0…1.
     public var quality: Double
-    /// Agrees with the fitted line.
+    /// Agrees with the fitted line (its segment's, when piecewise).
     public var inlier: Bool
+    /// The segment it was measured against (0 for a linear map).
+    public var segment = 0
+
+    public init(otherTime: Double, referenceTime: Double, quality: Double, inlier: Bool, segment: Int = 0) {
+      self.otherTime = otherTime
+      self.referenceTime = referenceTime
+      self.quality = quality
+      self.inlier = inlier
+      self.segment = segment
+    }
   }
 
   public struct Estimate: Sendable, Equatable {
@@ -65,6 +98,11 @@ public struct ClockEstimator {
     public var overlap: ClosedRange<Double>
     /// Coarse-stage peak correlation.
     public var coarsePeak: Double
+    /// Empty for one line; otherwise the pieces in order (`offset`/`scale`
+    /// above are then the first piece's).
+    public var segments: [Segment] = []
+    /// How far around the coarse map each window searched (seconds).
+    public var searchWidth = 1.0
   }
 
   public let options: Options
@@ -165,6 +203,15 @@ public struct ClockEstimator {
     }
     refined.sort { $0.confidence > $1.confidence }
     var best = refined[0]
+    // 6. A change of offset part-way. (Its second map would otherwise look
+    // like a rival below; a jump's maps agree on different windows, a
+    // repeating signal's on the same ones.)
+    if options.piecewise, best.windows.contains(where: \.inlier), let pieces = piecewise(
+      best, reference: reference, referenceFeature: referenceFeature, rate: rate, referenceStart: referenceStart,
+      otherTimes: otherTimes, otherValues: otherValues, otherFeature: otherFeature, medianInterval: medianInterval)
+    {
+      return pieces
+    }
     // A repeating signal (a machine cycle, a periodic test pattern) fits
     // several offsets: when another candidate a clear distance away is
     // nearly as confident, no single answer can be trusted.
@@ -241,7 +288,11 @@ public struct ClockEstimator {
       let centreOnReference = referenceTime + (centre - firstGridTime) * scale
       let distinct = peak - max(rival, 0)
       windows.append(
-        Window(otherTime: centre, referenceTime: centreOnReference, quality: peak, inlier: distinct > 0.05 && peak > 0.15))
+        Window(
+          otherTime: centre, referenceTime: centreOnReference, quality: peak,
+          // A peak at the edge of the searched lags is no peak (unrelated
+          // windows pile up there, on a line of their own).
+          inlier: distinct > 0.05 && peak > 0.15 && peakIndex > 0 && peakIndex < r.count - 1))
     }
     let usable = windows.filter(\.inlier)
     guard usable.count >= 3 else {
@@ -252,8 +303,10 @@ public struct ClockEstimator {
         overlap: overlapRange(coarseOffset, scale, origin, duration, referenceStart, referenceEnd),
         coarsePeak: candidate.r)
     }
-    // 4. Robust line.
-    var inliers = usable
+    // 4. Robust line: the line through two windows that the most windows
+    // agree with (a jump part-way must not give a line between the two
+    // parts), then least squares with outliers trimmed.
+    var inliers = consensus(usable, origin: origin)
     var fit = lineFit(inliers, origin: origin)
     for _ in 0..<3 {
       let residuals = inliers.map { abs($0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin))) }
@@ -296,7 +349,9 @@ public struct ClockEstimator {
     let share = Double(agreeing) / Double(max(windows.count, 1))
     let meanQuality = agreeing > 0 ? qualitySum / Double(agreeing) : 0
     // Calibrated on the public bench (positives and unrelated pairs): see README.
-    let confidence = min(1, max(0, share * min(1, 0.4 + meanQuality)))
+    // Discounted by the chance that unrelated windows line up this well.
+    let chance = chanceAgreement(count: windows.count, agreeing: agreeing, width: 2 * margin, tolerance: tolerance)
+    let confidence = min(1, max(0, share * min(1, 0.4 + meanQuality) * (1 - chance)))
     let residuals = inliers.map { $0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin)) }
     let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(max(1, residuals.count - 2))).squareRoot()
     let uncertainty = 2 * rms / Double(inliers.count).squareRoot() * 2 * 1000
@@ -315,7 +370,8 @@ public struct ClockEstimator {
     }
     return Estimate(
       offset: fit.intercept, scale: fit.slope, confidence: confidence, uncertaintyMs: uncertainty, aligned: aligned,
-      reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r)
+      reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r,
+      searchWidth: 2 * margin)
   }
 
   /// Correlates the whole other signal (at 100 Hz, at scales around
@@ -370,6 +426,38 @@ public struct ClockEstimator {
     return lo <= hi ? lo...hi : lo...lo
   }
 
+  /// The windows within 30 ms of the line through the pair of windows whose
+  /// line the most (by quality²) windows agree with. Pairs closer than a
+  /// fifth of the windows' span are skipped (their slope is loose); with many
+  /// windows a spread subset of the pairs is tried.
+  private func consensus(_ windows: [Window], origin: Double) -> [Window] {
+    let n = windows.count
+    guard n >= 3, let first = windows.first?.otherTime, let last = windows.last?.otherTime else { return windows }
+    let minimumSpan = 0.2 * (last - first)
+    let stride = max(1, n / 60)
+    var best: (score: Double, members: [Window]) = (0, windows)
+    for i in Swift.stride(from: 0, to: n, by: stride) {
+      for j in Swift.stride(from: i + 1, to: n, by: stride) {
+        let a = windows[i]
+        let b = windows[j]
+        let dt = b.otherTime - a.otherTime
+        guard dt >= minimumSpan else { continue }
+        let slope = (b.referenceTime - a.referenceTime) / dt
+        guard options.scaleRange.contains(slope) else { continue }
+        var score = 0.0
+        for w in windows where abs(w.referenceTime - (a.referenceTime + slope * (w.otherTime - a.otherTime))) <= 0.030 {
+          score += w.quality * w.quality
+        }
+        if score > best.score {
+          best = (score, windows.filter {
+            abs($0.referenceTime - (a.referenceTime + slope * ($0.otherTime - a.otherTime))) <= 0.030
+          })
+        }
+      }
+    }
+    return best.members.count >= 3 ? best.members : windows
+  }
+
   /// Least squares `y = intercept + slope · (x − origin)`, each window
   /// weighted by its peak correlation squared.
   private func lineFit(_ windows: [Window], origin: Double) -> (intercept: Double, slope: Double) {
@@ -386,6 +474,29 @@ public struct ClockEstimator {
     let slope = sxx > 0 ? sxy / sxx : 1
     return (my - slope * (mx - origin), slope)
   }
+}
+
+/// The chance that unrelated windows, each peaking anywhere in a search
+/// `width` seconds wide, put `agreeing` of `count` within ±`tolerance` of
+/// one line through two of them (of `pieces` lines, one per piece): a
+/// union bound over the pairs times the binomial tail. 1 when at most two
+/// agree per line (two points always fit one).
+func chanceAgreement(count: Int, agreeing: Int, width: Double, tolerance: Double, pieces: Int = 1) -> Double {
+  let m = count - 2 * pieces
+  let need = agreeing - 2 * pieces
+  guard need > 0, m >= need else { return 1 }
+  let p = min(1, 2 * tolerance / max(width, 1e-9))
+  guard p < 1 else { return 1 }
+  // P(X ≥ need) for X ~ Binomial(m, p), term by term.
+  var term = 1.0  // C(m, 0)
+  for _ in 0..<m { term *= 1 - p }
+  var tail = 0.0
+  for x in 0...m {
+    if x >= need { tail += term }
+    if x < m { term *= Double(m - x) / Double(x + 1) * p / (1 - p) }
+  }
+  let pairs = (0..<pieces).reduce(1.0) { value, _ in value * Double(count * (count - 1) / 2) }
+  return min(1, pairs * tail)
 }
 
 /// Centred moving average over `window` samples (edges average what they hold).

@@ -1,4 +1,4 @@
-import DSP
+@testable import DSP
 import Foundation
 import Testing
 import TestSupport
@@ -32,12 +32,19 @@ struct ClockEstimatorTests {
   static func sensor(
     _ reference: [Double], offset: Double, scale: Double, rate: Double, seconds: Double, start: Double, seed: UInt64
   ) -> (times: [Double], values: [Double]) {
+    sensor(reference, map: { offset + scale * ($0 - start) }, rate: rate, seconds: seconds, start: start, seed: seed)
+  }
+
+  /// The same with any map from sensor time to media time.
+  static func sensor(
+    _ reference: [Double], map: (Double) -> Double, rate: Double, seconds: Double, start: Double, seed: UInt64
+  ) -> (times: [Double], values: [Double]) {
     var rng = SplitMix64(state: seed)
     var times: [Double] = []
     var values: [Double] = []
     var t = start
     while t < start + seconds {
-      let media = offset + scale * (t - start)
+      let media = map(t)
       let index = media * 100
       let i = Int(index.rounded(.down))
       if i >= 0 && i + 1 < reference.count {
@@ -106,5 +113,84 @@ struct ClockEstimatorTests {
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
     #expect(!estimate.aligned && estimate.reason != nil)
+  }
+
+  /// A map that jumps by `jump` seconds at sensor time `at` (rows dropped
+  /// while the timestamps carried on: positive; a clock stepped back:
+  /// negative); with `gap`, the rows in `at..<at + gap` are missing (a clock
+  /// stepped forward).
+  func checkPiecewise(
+    jump: Double, at: Double, offset: Double, scale: Double, sensorSeconds: Double, mediaSeconds: Double,
+    seed: UInt64, gap: Double = 0
+  ) {
+    let reference = Self.envelope(seconds: mediaSeconds, seed: seed)
+    let truth = { (t: Double) in offset + scale * t + (t >= at ? jump : 0) }
+    var (times, values) = Self.sensor(reference, map: truth, rate: 50, seconds: sensorSeconds, start: 0, seed: seed + 1)
+    let kept = times.indices.filter { times[$0] < at || times[$0] >= at + gap }
+    times = kept.map { times[$0] }
+    values = kept.map { values[$0] }
+    let estimate = ClockEstimator().estimate(
+      reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
+    #expect(estimate.aligned, "jump \(jump) at \(at): rejected (\(estimate.reason ?? ""))")
+    #expect(estimate.confidence >= 0.7, "jump \(jump) at \(at): confidence \(estimate.confidence)")
+    #expect(estimate.segments.count == 2, "jump \(jump) at \(at): \(estimate.segments.count) segments")
+    guard estimate.segments.count == 2 else { return }
+    // Rows on the wrong side of the boundary: only within 0.25 s of the truth.
+    let boundary = estimate.segments[1].otherStart
+    let misplaced = times.filter { ($0 < at) != ($0 < boundary) }.map { abs($0 - at) }.max() ?? 0
+    #expect(misplaced < 0.25, "boundary \(boundary), truth \(at)")
+    // Sync error over every sensor row on the media, away from the boundary.
+    var worst = 0.0
+    for t in times where abs(t - at) > 0.25 && truth(t) > 0 && truth(t) < mediaSeconds {
+      let segment = estimate.segments.last { $0.otherStart <= t } ?? estimate.segments[0]
+      worst = max(worst, abs(segment.referenceTime(t, origin: estimate.origin) - truth(t)))
+    }
+    #expect(worst < 0.010, "jump \(jump) at \(at): worst sync error \(worst * 1000) ms")
+    #expect(estimate.offset == estimate.segments[0].offset && estimate.scale == estimate.segments[0].scale)
+  }
+
+  @Test("rows dropped part-way (media jumps 1.5 s ahead at 70 %): two segments")
+  func piecewiseLateJump() {
+    checkPiecewise(jump: 1.5, at: 84, offset: 5, scale: 1.0003, sensorSeconds: 120, mediaSeconds: 140, seed: 21)
+  }
+
+  @Test("a jump of 20 s in the first third, sensor 0.05 % slow")
+  func piecewiseEarlyJump() {
+    checkPiecewise(jump: 20, at: 35, offset: 3, scale: 0.9995, sensorSeconds: 100, mediaSeconds: 140, seed: 22)
+  }
+
+  @Test("a clock stepped back by 0.8 s: media continues, sensor times overlap")
+  func piecewiseBackwardJump() {
+    checkPiecewise(jump: -0.8, at: 60, offset: 4, scale: 1, sensorSeconds: 110, mediaSeconds: 120, seed: 23)
+  }
+
+  @Test("a clock stepped forward by 3 s: a gap in the sensor's times, the data continuous")
+  func piecewiseGap() {
+    checkPiecewise(
+      jump: -3 * 0.9998, at: 50, offset: 2, scale: 0.9998, sensorSeconds: 110, mediaSeconds: 120, seed: 24, gap: 3)
+  }
+
+  @Test("one clean line stays one line", arguments: [31, 32, 33] as [UInt64])
+  func linearStaysLinear(_ seed: UInt64) {
+    let reference = Self.envelope(seconds: 150, seed: seed)
+    let (times, values) = Self.sensor(reference, offset: 7, scale: 1.0002, rate: 50, seconds: 130, start: 0, seed: seed)
+    let estimate = ClockEstimator().estimate(
+      reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
+    #expect(estimate.aligned && estimate.segments.isEmpty, "seed \(seed): \(estimate.segments.count) segments")
+  }
+
+  @Test("the chance that unrelated windows line up: small for many agreeing, 1 for two")
+  func chance() {
+    // 3 of 5 within ±30 ms in a 0.8 s search: likely by chance.
+    #expect(chanceAgreement(count: 5, agreeing: 3, width: 0.8, tolerance: 0.03) > 0.5)
+    // 12 of 15: not by chance.
+    #expect(chanceAgreement(count: 15, agreeing: 12, width: 0.8, tolerance: 0.03) < 1e-6)
+    #expect(chanceAgreement(count: 10, agreeing: 2, width: 0.8, tolerance: 0.03) == 1)
+    // Against a direct sum: 6 of 10, p = 0.075: C(10,2)·P(Bin(8, p) ≥ 4).
+    let p = 0.075
+    var tail = 0.0
+    let factorial = { (n: Int) in Double((1...max(1, n)).reduce(1, *)) }
+    for x in 4...8 { tail += factorial(8) / (factorial(x) * factorial(8 - x)) * pow(p, Double(x)) * pow(1 - p, Double(8 - x)) }
+    #expect(abs(chanceAgreement(count: 10, agreeing: 6, width: 0.8, tolerance: 0.03) - 45 * tail) < 1e-12)
   }
 }
