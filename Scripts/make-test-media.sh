@@ -127,6 +127,29 @@ meter "$OTHER" /tmp/ma_meter_other.txt
 sensor_csv /tmp/ma_meter_other.txt "$out/sample/unrelated.csv" 8
 rm -f /tmp/ma_meter.txt /tmp/ma_meter_other.txt
 
+# A piecewise case: 100 s of audio (mono AAC, 24 kb/s) and a 50 Hz meter CSV
+# on its own clock (first row 1.5 s after the media starts, 0.05 % fast)
+# that lost 2 s of rows 55 s in while its timestamps carried on: from sensor
+# time 1055 on, the media is 2 s further than the first line says.
+mkdir -p "$out/piecewise"
+PNOISE="anoisesrc=duration=100:color=pink:sample_rate=48000:amplitude=0.5:seed=9,volume='if(lt(mod(t*1.7+sin(t*0.9)+2*sin(t*0.23)+1.5*sin(t*0.071)\,3)\,1.2)\,1\,0.05)':eval=frame"
+ff -f lavfi -i "$PNOISE" -ac 1 -c:a aac -b:a 24k "${BX[@]}" "$out/piecewise/session.m4a"
+meter "$PNOISE" /tmp/ma_meter_pw.txt
+awk '
+  /pts_time:/ { split($0, a, "pts_time:"); t = a[2] + 0 }
+  /RMS_level=/ { split($0, b, "="); v = b[2]; if (v == "-inf") v = -120; level[int(t * 100 + 0.5)] = v + 0 }
+  END {
+    srand(11); print "time,level_db"
+    scale = 1 / 1.0005
+    for (i = 0; ; i++) {
+      ts = 1000 + i * 0.02; tm = 1.5 + scale * (ts - 1000) + (ts >= 1055 - 1e-9 ? 2 : 0)
+      if (tm > 98) break
+      k = int((tm - 0.005) * 100 + 0.5)
+      printf "%.3f,%.2f\n", ts, level[k] + (rand() - 0.5)
+    }
+  }' /tmp/ma_meter_pw.txt > "$out/piecewise/sensor.csv"
+rm -f /tmp/ma_meter_pw.txt
+
 # Bad inputs.
 : > "$out/bad/empty.mp4"
 printf 'time,ax\n0.0,1\n' > "$out/bad/text.mp4"
@@ -195,6 +218,9 @@ cat > "$out/truth.json" <<JSON
   "sample": {"media": "sample/session.mp4", "csv": "sample/sensor.csv", "channel": "level_db",
     "offset": 2.5, "scale": 0.999000999000999, "csv_origin": 1000.0, "unrelated": "sample/unrelated.csv",
     "other_media": "sample/other_recorder.m4a", "other_offset": 5.0},
+  "piecewise": {"media": "piecewise/session.m4a", "csv": "piecewise/sensor.csv", "channel": "level_db", "csv_origin": 1000.0,
+    "segments": [{"csv_start": 1000.0, "offset": 1.5, "scale": 0.9995002498750625},
+                 {"csv_start": 1055.0, "offset": 3.5, "scale": 0.9995002498750625}]},
   "bad": [
     {"file": "bad/empty.mp4", "error": "empty"},
     {"file": "bad/text.mp4", "error": "holds text, not audio or video"},

@@ -40,6 +40,32 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var quality: Double
     /// Added: the window agrees with the map.
     public var inlier: Bool
+    /// Added, piecewise: the index of the segment it was measured against
+    /// (`lag_ms` is against that segment's line).
+    public var segment: Int?
+  }
+
+  /// Added, `"model": "piecewise"`: one line per stretch of the CSV's clock
+  /// (DESIGN §1). `offset` is the media time of `csv_origin` by this line, as
+  /// for the whole map, so `t_media = offset + scale × (t_csv − csv_origin)`
+  /// for `csv_start ≤ t_csv < csv_end`. Media to media: the other file's
+  /// times (`csv_origin` is 0).
+  public struct Segment: Sendable, Codable, Equatable {
+    public var csvStart: Double
+    public var csvEnd: Double
+    public var offset: Double
+    public var scale: Double
+    public var driftPpm: Double
+    /// Where the stretch lies on the media (not clipped to the media).
+    public var mediaStart: Double
+    public var mediaEnd: Double
+    public var uncertaintyMs: Double?
+    /// Windows that agree with this line.
+    public var windows: Int
+    /// The media-time step at the start of this segment from the previous
+    /// line (positive: the media jumps ahead, e.g. rows were dropped while
+    /// the timestamps carried on); nil for the first.
+    public var jumpMs: Double?
   }
 
   public var status: String
@@ -51,6 +77,10 @@ public struct AlignResult: Sendable, Codable, Equatable {
   public var csvOrigin: Double
   public var overlap: Overlap
   public var model: String
+  /// Added: the pieces when `model` is "piecewise" (offset/scale above are
+  /// then the first segment's, so `offset` keeps its meaning: the media time
+  /// of the CSV's first row).
+  public var segments: [Segment]?
   public var media: Media
   /// The sensor CSV; absent for media-to-media (then `other` is set).
   public var series: Series?
@@ -65,6 +95,13 @@ public struct AlignResult: Sendable, Codable, Equatable {
   public var correction: CorrectionReport?
   /// Added: set in results written by `batch` (what `--resume` compares).
   public var batch: BatchRecord?
+
+  /// The clock map, with its pieces when piecewise.
+  public var clockMap: ClockMap {
+    ClockMap(
+      offset: offset, scale: scale, csvOrigin: csvOrigin,
+      pieces: (segments ?? []).map { ClockMap.Piece(csvStart: $0.csvStart, offset: $0.offset, scale: $0.scale) })
+  }
 }
 
 /// The CSV options of a result (`series.csv_options`), as given on the

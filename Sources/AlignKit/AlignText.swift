@@ -19,6 +19,11 @@ public enum AlignText {
     } else {
       lines.append("  t_ref = \(String(format: "%.4f", result.offset)) + \(String(format: "%.6f", result.scale)) × t_other; the other clock \(clock)")
     }
+    for (k, segment) in (result.segments ?? []).enumerated() {
+      let jump = segment.jumpMs.map { String(format: ", media jumps %+.3f s", $0 / 1000) } ?? ""
+      lines.append(
+        "  segment \(k + 1): \(result.series == nil ? "t_other" : "t_csv") \(String(format: "%.3f", segment.csvStart))–\(String(format: "%.3f", segment.csvEnd)) s → media \(String(format: "%.3f", segment.mediaStart))–\(String(format: "%.3f", segment.mediaEnd)) s, offset \(String(format: "%.4f", segment.offset)), \(String(format: "%.0f", segment.driftPpm)) ppm\(jump)")
+    }
     if let u = result.uncertaintyMs { lines.append("  uncertainty ±\(String(format: "%.1f", u)) ms over media \(String(format: "%.1f", result.overlap.mediaStart))–\(String(format: "%.1f", result.overlap.mediaEnd)) s") }
     let inliers = result.windows.filter(\.inlier).count
     lines.append("  windows agreeing: \(inliers) of \(result.windows.count)")

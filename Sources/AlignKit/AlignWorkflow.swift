@@ -45,13 +45,50 @@ private func mediaFacts(_ path: String, _ envelope: MediaEnvelope, _ info: Media
     frameRate: info?.firstVideo?.frameRate, audioStart: envelope.audioStart)
 }
 
+/// Each window against its own segment's line.
 private func windowsJSON(_ estimate: ClockEstimator.Estimate) -> [AlignResult.Window] {
   estimate.windows.map { w in
-    let mapped = estimate.offset + estimate.scale * (w.otherTime - estimate.origin)
+    let segment = estimate.segments.isEmpty ? nil : estimate.segments[min(w.segment, estimate.segments.count - 1)]
+    let mapped =
+      segment?.referenceTime(w.otherTime, origin: estimate.origin)
+      ?? estimate.offset + estimate.scale * (w.otherTime - estimate.origin)
     return AlignResult.Window(
-      mediaTime: mapped, lagMs: (w.referenceTime - mapped) * 1000, quality: w.quality, inlier: w.inlier)
+      mediaTime: mapped, lagMs: (w.referenceTime - mapped) * 1000, quality: w.quality, inlier: w.inlier,
+      segment: segment == nil ? nil : w.segment)
   }
 }
+
+/// The pieces of a piecewise estimate, with offsets moved to `origin`
+/// (`estimate.origin` for a CSV; 0 for a second media file).
+private func segmentsJSON(_ estimate: ClockEstimator.Estimate, origin: Double) -> [AlignResult.Segment]? {
+  guard !estimate.segments.isEmpty else { return nil }
+  var out: [AlignResult.Segment] = []
+  for (k, piece) in estimate.segments.enumerated() {
+    let offset = piece.offset - piece.scale * (estimate.origin - origin)
+    let previous = k > 0 ? estimate.segments[k - 1] : nil
+    out.append(
+      AlignResult.Segment(
+        csvStart: piece.otherStart, csvEnd: piece.otherEnd, offset: offset, scale: piece.scale,
+        driftPpm: (piece.scale - 1) * 1e6, mediaStart: piece.referenceTime(piece.otherStart, origin: estimate.origin),
+        mediaEnd: piece.referenceTime(piece.otherEnd, origin: estimate.origin),
+        uncertaintyMs: piece.uncertaintyMs.isFinite ? piece.uncertaintyMs : nil, windows: piece.windows,
+        jumpMs: previous.map {
+          (piece.referenceTime(piece.otherStart, origin: estimate.origin)
+            - $0.referenceTime(piece.otherStart, origin: estimate.origin)) * 1000
+        }))
+  }
+  return out
+}
+
+/// A line a person reads about each jump.
+private func segmentWarnings(_ segments: [AlignResult.Segment]?) -> [String] {
+  (segments ?? []).dropFirst().map { segment in
+    let jump = segment.jumpMs ?? 0
+    return "the clock map changes at sensor time \(formatSecondsText(segment.csvStart)) s: the media jumps \(jump > 0 ? "ahead" : "back") by \(formatSecondsText(abs(jump) / 1000)) s there (\(jump > 0 ? "sensor rows are missing while its timestamps carried on" : "the sensor clock stepped forward, or rows repeat")); the map is piecewise"
+  }
+}
+
+private func formatSecondsText(_ value: Double) -> String { String(format: "%.3f", value) }
 
 /// Aligns a sensor channel to the media's audio (DESIGN §1: offset is the
 /// media time of the CSV's first row).
@@ -80,16 +117,17 @@ public func alignMediaToSeries(
     status: estimate.aligned ? "aligned" : "rejected", offset: estimate.offset, scale: estimate.scale,
     driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
     uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: estimate.origin,
-    overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound), model: "linear",
+    overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound),
+    model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segmentsJSON(estimate, origin: estimate.origin),
     media: mediaFacts(mediaPath, envelope, info),
     series: .init(
       path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv)),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
+  result.warnings += segmentWarnings(result.segments)
   if let target = options.writeCSV, estimate.aligned {
     do {
-      result.correction = try writeCorrectedCSV(
-        table, map: ClockMap(offset: estimate.offset, scale: estimate.scale, csvOrigin: estimate.origin), to: target)
+      result.correction = try writeCorrectedCSV(table, map: result.clockMap, to: target)
       result.correctedCsv = target
     } catch {
       throw AlignError(error.description)
@@ -116,9 +154,11 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     status: estimate.aligned ? "aligned" : "rejected", offset: offsetAtZero, scale: estimate.scale,
     driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
     uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: 0,
-    overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound), model: "linear",
+    overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound),
+    model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segmentsJSON(estimate, origin: 0),
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
-    other: mediaFacts(otherPath, other, otherInfo), windows: windows, warnings: [], reason: estimate.reason)
+    other: mediaFacts(otherPath, other, otherInfo), windows: windows,
+    warnings: segmentWarnings(segmentsJSON(estimate, origin: 0)), reason: estimate.reason)
 }
 
 /// The channels to try: one named channel, `mag(…)`, or with `auto` every

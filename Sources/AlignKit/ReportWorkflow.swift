@@ -101,6 +101,9 @@ private func reportEntry(
     overlap: result.overlap.mediaStart...max(result.overlap.mediaStart, result.overlap.mediaEnd), model: result.model,
     mediaFacts: [], warnings: result.warnings, reason: result.reason, windows: windows, signals: nil, signalNote: nil,
     playerURL: nil, playerIsVideo: false)
+  entry.segments = (result.segments ?? []).map {
+    ReportEntry.Segment(csvStart: $0.csvStart, csvEnd: $0.csvEnd, offset: $0.offset, scale: $0.scale, jumpMs: $0.jumpMs)
+  }
   let folder = (resultPath as NSString).deletingLastPathComponent
   do {
     let mediaPath = try resolveInput(result.media.path, relativeTo: folder, what: "media file")
@@ -128,7 +131,7 @@ private func reportEntry(
     }
     let duration = info?.format.duration ?? result.media.duration ?? envelope.envelope.time(at: envelope.envelope.values.count)
     entry.signals = signals(
-      envelope: envelope.envelope, sensor: sensor, map: ClockMap(offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin),
+      envelope: envelope.envelope, sensor: sensor, map: result.clockMap,
       overlap: entry.overlap, duration: duration, columns: options.columns)
   } catch {
     entry.signalNote = "\(error)"

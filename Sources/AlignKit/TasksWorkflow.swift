@@ -199,7 +199,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
         throw AlignError(
           "\(path) is outside \(root), the folder Label Studio serves (--url-root); move it there or pass --url-root")
       }
-      let map = ClockMap(offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin)
+      let map = result.clockMap
       let table: TimeSeriesTable
       do { table = try CSVReader.read(path: item.csvPath, options: item.csvOptions) } catch {
         throw AlignError(error.description)
@@ -210,8 +210,10 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
       case .native: data[kind.variable] = .string(mediaURL)
       case .legacy:
         data[kind.variable] = .string(
-          LegacyPlayer(media: kind, url: mediaURL, offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin)
-            .html)
+          LegacyPlayer(
+            media: kind, url: mediaURL, offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin,
+            pieces: map.pieces.map { .init(csvStart: $0.csvStart, offset: $0.offset, scale: $0.scale) }
+          ).html)
       }
       if kind == .video { data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? 24) }
       data["offset"] = .number(result.offset)
@@ -312,7 +314,7 @@ private func prepare(_ result: AlignResult, label: String, resultPath: String) t
 private func coverageWarnings(_ item: Prepared, report: CorrectionReport) -> [String] {
   guard let duration = item.result.media.duration, duration > 0 else { return [] }
   let (first, last) = (item.firstTime, item.lastTime)
-  let map = ClockMap(offset: item.result.offset, scale: item.result.scale, csvOrigin: item.result.csvOrigin)
+  let map = item.result.clockMap
   let covered = max(0, min(duration, map.mediaTime(last)) - max(0, map.mediaTime(first)))
   let share = covered / duration
   guard share < 0.5 else { return [] }

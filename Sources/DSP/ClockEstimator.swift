@@ -182,7 +182,12 @@ public struct ClockEstimator {
       results.append((best.r, scale, lag))
     }
     for result in results.sorted(by: { $0.r > $1.r }) {
-      if candidates.allSatisfy({ abs($0.scale - result.scale) > 3 * scaleStep || abs($0.lag - result.lag) > 3 }) {
+      // Distinct: half a second apart at either end of the other signal (a
+      // ridge of scales through one peak is one candidate, not three).
+      if candidates.allSatisfy({
+        abs($0.lag - result.lag) / coarseRate > 0.5
+          || abs(($0.lag / coarseRate + $0.scale * otherDuration) - (result.lag / coarseRate + result.scale * otherDuration)) > 0.5
+      }) {
         candidates.append(result)
       }
       if candidates.count == 3 { break }
@@ -191,33 +196,58 @@ public struct ClockEstimator {
       return rejected("the recordings do not overlap by the minimum (\(Int(minimumOverlap)) s) at any offset and scale")
     }
 
-    // 3–5 for each candidate; keep the most confident.
+    // 3–6 for each candidate; keep the most confident.
     let fine = Correlator(reference: referenceFeature)
     var refined: [Estimate] = []
     for candidate in candidates {
-      let estimate = refine(
+      var estimate = refine(
         candidate: candidate, coarseRate: coarseRate, scaleStep: scaleStep, reference: referenceFeature,
         correlator: fine, rate: rate, referenceStart: referenceStart, otherTimes: otherTimes,
         otherFeature: otherFeature, maxGap: maxGap, origin: origin, minimumOverlap: minimumOverlap)
+      // 6. A change of offset part-way (tried for every candidate: with a
+      // jump, the right line explains only part of the signal, so its
+      // linear confidence alone may rank it below a wrong one).
+      // Only from a line that is itself no accident.
+      let agreeing = estimate.windows.filter(\.inlier).count
+      if options.piecewise, agreeing >= 3,
+        chanceAgreement(count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth, tolerance: 0.030)
+          < 0.01,
+        let pieces = piecewise(
+          estimate, reference: reference, referenceFeature: referenceFeature, rate: rate,
+          referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
+          otherFeature: otherFeature, medianInterval: medianInterval),
+        pieces.confidence > estimate.confidence
+      {
+        estimate = pieces
+      }
       refined.append(estimate)
     }
+    // The most confident; of about equally confident ones (within 0.02),
+    // the most precise.
     refined.sort { $0.confidence > $1.confidence }
-    var best = refined[0]
-    // 6. A change of offset part-way. (Its second map would otherwise look
-    // like a rival below; a jump's maps agree on different windows, a
-    // repeating signal's on the same ones.)
-    if options.piecewise, best.windows.contains(where: \.inlier), let pieces = piecewise(
-      best, reference: reference, referenceFeature: referenceFeature, rate: rate, referenceStart: referenceStart,
-      otherTimes: otherTimes, otherValues: otherValues, otherFeature: otherFeature, medianInterval: medianInterval)
+    if let precise = refined.indices.filter({ refined[$0].confidence >= refined[0].confidence - 0.02 })
+      .min(by: { refined[$0].uncertaintyMs < refined[$1].uncertaintyMs })
     {
-      return pieces
+      refined.insert(refined.remove(at: precise), at: 0)
     }
+    var best = refined[0]
+    // A piecewise map's second line is no rival: it explains other windows.
+    guard best.segments.isEmpty else { return best }
     // A repeating signal (a machine cycle, a periodic test pattern) fits
     // several offsets: when another candidate a clear distance away is
     // nearly as confident, no single answer can be trusted.
     if best.aligned,
-      let rival = refined.dropFirst().first(where: {
-        $0.confidence >= 0.8 * best.confidence && abs($0.offset - best.offset) > 0.5
+      let rival = refined.dropFirst().first(where: { other in
+        // (A piecewise candidate with a piece on the best line is that line
+        // found again, not a rival.)
+        // (Nor is a map that explains far fewer windows, e.g. over a short
+        // overlap.)
+        other.confidence >= 0.8 * best.confidence && abs(other.offset - best.offset) > 0.5
+          && other.windows.filter(\.inlier).count >= (best.windows.filter(\.inlier).count * 4 + 4) / 5
+          && !other.segments.contains(where: { piece in
+            let middle = (piece.otherStart + piece.otherEnd) / 2
+            return abs(piece.referenceTime(middle, origin: origin) - (best.offset + best.scale * (middle - origin))) < 0.05
+          })
       })
     {
       best.aligned = false
@@ -460,7 +490,7 @@ public struct ClockEstimator {
 
   /// Least squares `y = intercept + slope · (x − origin)`, each window
   /// weighted by its peak correlation squared.
-  private func lineFit(_ windows: [Window], origin: Double) -> (intercept: Double, slope: Double) {
+  func lineFit(_ windows: [Window], origin: Double) -> (intercept: Double, slope: Double) {
     let weights = windows.map { $0.quality * $0.quality }
     let n = weights.reduce(0, +)
     let mx = zip(windows, weights).reduce(0) { $0 + $1.0.otherTime * $1.1 } / n

@@ -16,7 +16,7 @@ extension ClockEstimator {
 
     // Runs of two or more consecutive windows that disagree with the line;
     // each is re-estimated from the agreeing windows' centres around it.
-    var subs: [(region: ClosedRange<Double>, estimate: Estimate, left: Bool, right: Bool)] = []
+    var runs: [(lo: Double, hi: Double, left: Bool, right: Bool)] = []
     var i = 0
     while i < windows.count {
       guard !windows[i].inlier else {
@@ -29,9 +29,15 @@ extension ClockEstimator {
       guard j - i >= 2 else { continue }
       let lo = i > 0 ? windows[i - 1].otherTime : max(origin, windows[i].otherTime - half)
       let hi = j < windows.count ? windows[j].otherTime : min(lastTime, windows[j - 1].otherTime + half)
-      let from = firstIndex(in: otherTimes, notBefore: lo)
-      let to = firstIndex(in: otherTimes, notBefore: hi.nextUp)
-      guard hi - lo >= 15, to - from >= 20 else { continue }
+      if hi - lo >= 15 { runs.append((lo, hi, i > 0, j < windows.count)) }
+    }
+    // The six longest at most (each is a search of its own).
+    runs = Array(runs.sorted { $0.hi - $0.lo > $1.hi - $1.lo }.prefix(6)).sorted { $0.lo < $1.lo }
+    var subs: [(region: ClosedRange<Double>, estimate: Estimate, left: Bool, right: Bool)] = []
+    for run in runs {
+      let from = firstIndex(in: otherTimes, notBefore: run.lo)
+      let to = firstIndex(in: otherTimes, notBefore: run.hi.nextUp)
+      guard to - from >= 20 else { continue }
       var options = self.options
       options.piecewise = false
       options.maximumOffset = nil
@@ -41,10 +47,10 @@ extension ClockEstimator {
       let sub = ClockEstimator(options: options).estimate(
         reference: reference, referenceRate: rate, referenceStart: referenceStart,
         otherTimes: Array(otherTimes[from..<to]), otherValues: Array(otherValues[from..<to]))
-      let middle = (lo + hi) / 2
+      let middle = (run.lo + run.hi) / 2
       let subAt = sub.offset + sub.scale * (middle - sub.origin)
       guard sub.aligned, sub.windows.filter(\.inlier).count >= 3, abs(subAt - main(middle)) > 0.05 else { continue }
-      subs.append((lo...hi, sub, i > 0, j < windows.count))
+      subs.append((run.lo...run.hi, sub, run.left, run.right))
     }
     guard !subs.isEmpty else { return nil }
 
@@ -58,27 +64,33 @@ extension ClockEstimator {
     }
     func at(_ map: Int, _ t: Double) -> Double { maps[map].offset + maps[map].scale * (t - origin) }
 
-    // Where each map takes over: somewhere in the windows (a window agrees
-    // with a map when enough of it follows the map) between the last window
-    // of one and the first of the next.
+    // Where each map takes over: the change point between the line and a
+    // stretch's map, searched from the previous stretch's last agreeing
+    // window (or the start) to this one's first, and from this one's last
+    // to the next one's first (or the end). Not just between the nearest
+    // windows: a window can agree with a line by chance.
     var starts: [(time: Double, map: Int)] = [(-.infinity, 0)]
+    let subAgreeing = subs.map { $0.estimate.windows.filter(\.inlier).map(\.otherTime) }
+    var searchFrom = origin
     for (k, sub) in subs.enumerated() {
-      let agreeing = sub.estimate.windows.filter(\.inlier).map(\.otherTime)
+      let next = k + 1 < subs.count ? subAgreeing[k + 1].first! : lastTime
       if sub.left {
         let boundary = changePoint(
-          from: { at(0, $0) }, to: { at(k + 1, $0) }, between: max(origin, sub.region.lowerBound - half), and: agreeing.first! + half,
+          from: { at(0, $0) }, to: { at(k + 1, $0) }, between: searchFrom, and: subAgreeing[k].first!,
           referenceFeature: referenceFeature, rate: rate, referenceStart: referenceStart, otherTimes: otherTimes,
           otherFeature: otherFeature, medianInterval: medianInterval)
         starts.append((boundary, k + 1))
       } else {
         starts[0].map = k + 1
       }
+      searchFrom = subAgreeing[k].last!
       if sub.right {
         let boundary = changePoint(
-          from: { at(k + 1, $0) }, to: { at(0, $0) }, between: agreeing.last! - half, and: min(lastTime, sub.region.upperBound + half),
+          from: { at(k + 1, $0) }, to: { at(0, $0) }, between: searchFrom, and: next,
           referenceFeature: referenceFeature, rate: rate, referenceStart: referenceStart, otherTimes: otherTimes,
           otherFeature: otherFeature, medianInterval: medianInterval)
         starts.append((boundary, 0))
+        searchFrom = boundary
       }
     }
     starts.sort { $0.time < $1.time }
@@ -90,20 +102,39 @@ extension ClockEstimator {
       return index
     }
 
-    // Windows: each piece keeps the windows measured against its own map.
-    var finalWindows: [Window] = []
-    for w in windows where merged[piece(containing: w.otherTime)].map == 0 {
-      var w = w
-      w.segment = piece(containing: w.otherTime)
-      finalWindows.append(w)
-    }
+    // Windows: each piece keeps the windows measured against its own map
+    // (with their half-lengths: the line's, or the stretch's own).
+    var measured: [(window: Window, map: Int, half: Double)] = []
+    for w in windows where merged[piece(containing: w.otherTime)].map == 0 { measured.append((w, 0, half)) }
     for (k, sub) in subs.enumerated() {
+      let subHalf = min(30, max(10, (sub.region.upperBound - sub.region.lowerBound) / 8)) / 2
       for w in sub.estimate.windows where merged[piece(containing: w.otherTime)].map == k + 1 {
-        var w = w
-        w.segment = piece(containing: w.otherTime)
-        w.inlier = w.inlier && abs(w.referenceTime - at(k + 1, w.otherTime)) <= 0.030
-        finalWindows.append(w)
+        measured.append((w, k + 1, subHalf))
       }
+    }
+    // Each map again from the agreeing windows wholly inside its pieces (a
+    // window across a boundary measures a mix of two maps).
+    for m in maps.indices {
+      let inside = measured.filter { item in
+        guard item.map == m, item.window.inlier,
+          abs(item.window.referenceTime - at(m, item.window.otherTime)) <= 0.030
+        else { return false }
+        let k = piece(containing: item.window.otherTime)
+        let start = k == 0 ? origin : merged[k].time
+        let end = k + 1 < merged.count ? merged[k + 1].time : lastTime
+        return item.window.otherTime - item.half >= start - 1e-9 && item.window.otherTime + item.half <= end + 1e-9
+      }.map(\.window)
+      guard inside.count >= 3 else { continue }
+      let fit = lineFit(inside, origin: origin)
+      let residuals = inside.map { $0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin)) }
+      let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(max(1, residuals.count - 2))).squareRoot()
+      maps[m] = (fit.intercept, fit.slope, 2 * rms / Double(inside.count).squareRoot() * 2 * 1000)
+    }
+    var finalWindows: [Window] = measured.map { item in
+      var w = item.window
+      w.segment = piece(containing: w.otherTime)
+      w.inlier = w.inlier && abs(w.referenceTime - at(item.map, w.otherTime)) <= 0.030
+      return w
     }
     finalWindows.sort { $0.otherTime < $1.otherTime }
 
@@ -201,8 +232,18 @@ extension ClockEstimator {
         split = index[i] + 1
       }
     }
-    if split == first { return lo }
-    if split == end { return hi }
-    return (otherTimes[split - 1] + otherTimes[split]) / 2
+    let boundary = split == first ? lo : split == end ? hi : (otherTimes[split - 1] + otherTimes[split]) / 2
+    // A gap in the other's times within a second is where its clock stepped
+    // (quiet samples next to it cannot tell the maps apart).
+    let near = firstIndex(in: otherTimes, notBefore: boundary - 1)
+    let far = firstIndex(in: otherTimes, notBefore: boundary + 1)
+    var widest = (gap: max(0.25, 5 * medianInterval), at: boundary)
+    // Pairs of neighbours with either end within the second.
+    if max(1, near) <= min(far, otherTimes.count - 1) {
+      for k in max(1, near)...min(far, otherTimes.count - 1) where otherTimes[k] - otherTimes[k - 1] > widest.gap {
+        widest = (otherTimes[k] - otherTimes[k - 1], (otherTimes[k] + otherTimes[k - 1]) / 2)
+      }
+    }
+    return widest.at
   }
 }

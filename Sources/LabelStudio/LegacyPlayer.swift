@@ -1,3 +1,5 @@
+import Markup
+
 /// The media element for Label Studio ≤ 1.4.1's HyperText recipe, with its
 /// proportional mapping replaced by the measured clock map and sync both ways.
 ///
@@ -14,29 +16,46 @@
 /// The CSV's time column is `sensor_time` (the sensor's own seconds), so
 /// `t_media = offset + scale × (sensor_time − csvOrigin)`.
 public struct LegacyPlayer: Sendable, Equatable {
+  public struct Piece: Sendable, Equatable {
+    public var csvStart: Double
+    public var offset: Double
+    public var scale: Double
+    public init(csvStart: Double, offset: Double, scale: Double) {
+      self.csvStart = csvStart
+      self.offset = offset
+      self.scale = scale
+    }
+  }
+
   public var media: MediaKind
   public var url: String
   public var offset: Double
   public var scale: Double
   public var csvOrigin: Double
+  /// A piecewise map's pieces (empty: the line above).
+  public var pieces: [Piece]
 
-  public init(media: MediaKind, url: String, offset: Double, scale: Double, csvOrigin: Double) {
+  public init(media: MediaKind, url: String, offset: Double, scale: Double, csvOrigin: Double, pieces: [Piece] = []) {
     self.media = media
     self.url = url
     self.offset = offset
     self.scale = scale
     self.csvOrigin = csvOrigin
+    self.pieces = pieces
   }
 
   /// The script run by `onloadeddata` (`this` is the media element).
   public var script: String {
     let n = Escape.number
     let name = Escape.javaScriptString(LabelConfig.timeSeriesName)
+    let map = ClockMapScript.pieces(
+      pieces.isEmpty ? [(csvOrigin, offset, scale)] : pieces.map { ($0.csvStart, $0.offset, $0.scale) })
     return """
       (function(v){\
-      var O=\(n(offset)),S=\(n(scale)),C=\(n(csvOrigin)),tries=0;\
-      function toMedia(t){return O+S*(t-C);}\
-      function toSensor(t){return C+(t-O)/S;}\
+      var P=\(map),C=\(n(csvOrigin)),tries=0;\
+      \(ClockMapScript.functions)\
+      function toMedia(t){return mapToMedia(P,C,t);}\
+      function toSensor(t){return mapToSensor(P,C,t);}\
       function clamp(t){var d=isFinite(v.duration)?v.duration:t;return Math.min(Math.max(t,0),d);}\
       (function start(){\
       var ts=null;try{ts=Htx.annotationStore.selected.names.get(\(name));}catch(e){}\

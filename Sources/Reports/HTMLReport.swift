@@ -1,4 +1,5 @@
 import Foundation
+import Markup
 import Synchronization
 
 /// The self-contained HTML report: inline CSS, SVG and one small script (the
@@ -34,7 +35,7 @@ public enum HTMLReport {
       sections.withLock { $0[k] = text }
     }
     html += sections.withLock { $0.joined() }
-    html += "<script>\(script)</script>\n</body></html>\n"
+    html += "<script>\(ClockMapScript.functions)\(script)</script>\n</body></html>\n"
     return html
   }
 
@@ -116,6 +117,12 @@ public enum HTMLReport {
       ("windows agreeing", "\(e.windows.filter(\.inlier).count) of \(e.windows.count)"),
       ("model", e.model), ("result file", e.resultPath),
     ]
+    for (k, segment) in e.segments.enumerated() {
+      facts.append(
+        ("segment \(k + 1)",
+          "t_csv \(fixed(segment.csvStart, 3))–\(fixed(segment.csvEnd, 3)) s: t_media = \(fixed(segment.offset, 4)) + \(fixed(segment.scale, 7)) × (t_csv − \(e.csvOrigin))"
+            + (segment.jumpMs.map { "; jump \(fixed($0, 1)) ms" } ?? "")))
+    }
     facts += e.mediaFacts
     out += "<table class=\"facts\">"
     for (k, v) in facts { out += "<tr><th>\(Escape.html(k))</th><td>\(Escape.html(v))</td></tr>" }
@@ -199,7 +206,9 @@ public enum HTMLReport {
     guard let url = e.playerURL else { return "" }
     let tag = e.playerIsVideo ? "video" : "audio"
     let frame = PlotFrame(height: 120, x: s.mediaRange, y: -0.05...1.05)
-    var out = "<div class=\"player\" data-offset=\"\(e.offset)\" data-scale=\"\(e.scale)\" data-origin=\"\(e.csvOrigin)\" data-media=\"\(e.otherIsMedia ? 1 : 0)\">"
+    let pieces = ClockMapScript.pieces(
+      e.segments.isEmpty ? [(e.csvOrigin, e.offset, e.scale)] : e.segments.map { ($0.csvStart, $0.offset, $0.scale) })
+    var out = "<div class=\"player\" data-offset=\"\(e.offset)\" data-scale=\"\(e.scale)\" data-origin=\"\(e.csvOrigin)\" data-pieces=\"\(Escape.html(pieces))\" data-media=\"\(e.otherIsMedia ? 1 : 0)\">"
     out += "<h3>Review player</h3><\(tag) src=\"\(Escape.html(Escape.urlPath(url)))\" controls preload=\"metadata\"></\(tag)>"
     out += "<div class=\"readout\">media <b class=\"t-media\">0.000</b> s · \(e.otherIsMedia ? "other" : "sensor") <b class=\"t-sensor\">–</b> s</div>"
     out += frame.open(id: "player-plot-\(index)", label: "review plot", xUnit: " s")
@@ -257,11 +266,11 @@ public enum HTMLReport {
     document.querySelectorAll('.player').forEach(function(box){
     var media=box.querySelector('video,audio'),svg=box.querySelector('svg'),cursor=box.querySelector('.cursor');
     var x0=+svg.dataset.x0,x1=+svg.dataset.x1,left=+svg.dataset.left,width=+svg.dataset.width;
-    var offset=+box.dataset.offset,scale=+box.dataset.scale,origin=+box.dataset.origin;
+    var pieces=JSON.parse(box.dataset.pieces),origin=+box.dataset.origin;
     var tm=box.querySelector('.t-media'),ts=box.querySelector('.t-sensor');
     function draw(){var t=media.currentTime,x=left+(t-x0)/(x1-x0)*width;x=Math.max(left,Math.min(left+width,x));
     cursor.setAttribute('x1',x);cursor.setAttribute('x2',x);tm.textContent=t.toFixed(3);
-    ts.textContent=(origin+(t-offset)/scale).toFixed(3);}
+    ts.textContent=mapToSensor(pieces,origin,t).toFixed(3);}
     media.addEventListener('timeupdate',draw);media.addEventListener('seeked',draw);
     media.addEventListener('play',function loop(){draw();if(!media.paused)requestAnimationFrame(loop);});
     svg.addEventListener('click',function(ev){var r=svg.getBoundingClientRect(),vb=svg.viewBox.baseVal;

@@ -119,6 +119,24 @@ public struct ReportEntry: Sendable {
   /// The media relative to the report, for the review player.
   public var playerURL: String?
   public var playerIsVideo: Bool
+  /// A piecewise map's pieces (empty: the line above).
+  public var segments: [Segment] = []
+
+  public struct Segment: Sendable, Equatable {
+    public var csvStart: Double
+    public var csvEnd: Double
+    public var offset: Double
+    public var scale: Double
+    /// The media-time step from the previous piece, ms.
+    public var jumpMs: Double?
+    public init(csvStart: Double, csvEnd: Double, offset: Double, scale: Double, jumpMs: Double?) {
+      self.csvStart = csvStart
+      self.csvEnd = csvEnd
+      self.offset = offset
+      self.scale = scale
+      self.jumpMs = jumpMs
+    }
+  }
 
   public init(
     resultPath: String, mediaPath: String, otherPath: String, otherIsMedia: Bool, channel: String?, aligned: Bool,
@@ -167,7 +185,13 @@ public struct ReportEntry: Sendable {
       abs(drift) < 0.5
       ? "its clock runs at the media's rate"
       : "its clock runs \(fixed(abs(drift), 0)) ppm \(drift > 0 ? "slow" : "fast")"
-    return "\(start.prefix(1).uppercased() + start.dropFirst()) and \(clock)."
+    var words = "\(start.prefix(1).uppercased() + start.dropFirst()) and \(clock)."
+    for segment in segments.dropFirst() {
+      let jump = (segment.jumpMs ?? 0) / 1000
+      words +=
+        " At \(otherIsMedia ? "its" : "sensor") time \(fixed(segment.csvStart - csvOrigin, 3)) s (from its start) the media jumps \(jump >= 0 ? "ahead" : "back") by \(fixed(abs(jump), 3)) s."
+    }
+    return words
   }
 
   /// 0: rejected, 1: aligned with warnings, 2: aligned.

@@ -12,6 +12,9 @@ public struct CorrectionReport: Sendable, Codable, Equatable {
   /// Missing numeric cells filled by linear interpolation in time (or the
   /// nearest value at the ends), per column.
   public var filledCells: [String: Int]
+  /// Added: rows left out because a piecewise map put them at or before an
+  /// earlier row's media time (a clock that jumped back); nil when none.
+  public var droppedOutOfOrder: Int?
   /// Columns left out: entirely empty ones.
   public var droppedColumns: [String]
   /// The output header, in order.
@@ -33,7 +36,9 @@ public struct CorrectionReport: Sendable, Codable, Equatable {
 /// - no empty cells and no NaN: missing numbers are interpolated linearly in
 ///   time between their neighbours (the nearest value at the ends); missing
 ///   text takes the previous value (the next at the start); an entirely
-///   empty column is left out. Counts are reported.
+///   empty column is left out. Counts are reported;
+/// - media time only runs forward: after a piecewise map's jump back, rows
+///   at or before an earlier row's media time are left out (counted).
 ///
 /// Written atomically to `path` (temporary file, then rename); refuses to
 /// write over the series' own file.
@@ -50,10 +55,14 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
     let m = map.mediaTime(t)
     return abs(m) < 1e-9 ? 0 : m
   }
-  // The first row at or after media time 0.
+  // Rows whose media time runs forward.
+  var order: [Int] = []
+  order.reserveCapacity(rows)
+  for row in 0..<rows where order.isEmpty || media[row] > media[order[order.count - 1]] { order.append(row) }
+  // The first of them at or after media time 0.
   var firstKept = 0
-  while firstKept < rows && media[firstKept] < 0 { firstKept += 1 }
-  guard firstKept < rows else {
+  while firstKept < order.count && media[order[firstKept]] < 0 { firstKept += 1 }
+  guard firstKept < order.count else {
     throw .badFormat(
       path: table.path,
       message: "every row maps before media time 0 (the sensor ends at media \(formatSeconds(media[rows - 1])) s); the alignment puts no sensor data on the media")
@@ -63,7 +72,7 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
   var used = Set(correctedTimeColumns)
   var report = CorrectionReport(
     rowsIn: rows, rowsOut: 0, droppedBeforeZero: firstKept, interpolatedZeroRow: false, prependedZeroRow: false,
-    filledCells: [:], droppedColumns: [], header: [])
+    filledCells: [:], droppedOutOfOrder: order.count < rows ? rows - order.count : nil, droppedColumns: [], header: [])
   var outputs: [(name: String, values: ColumnValues)] = []
   for column in table.columns {
     var filled = 0
@@ -100,11 +109,11 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
     }
     text += "\n"
   }
-  if media[firstKept] > 0 {
+  if media[order[firstKept]] > 0 {
     if firstKept > 0 {
       // Interpolate a row at media 0 between the last dropped and first kept rows.
-      let a = firstKept - 1
-      let b = firstKept
+      let a = order[firstKept - 1]
+      let b = order[firstKept]
       let w = (0 - media[a]) / (media[b] - media[a])
       appendRow(media: 0.0, sensor: map.csvTime(0)) { values in
         switch values {
@@ -123,15 +132,15 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
       report.prependedZeroRow = true
     }
   }
-  for row in firstKept..<rows {
-    appendRow(media: row == firstKept && media[row] == 0 ? 0.0 : media[row], sensor: table.times[row]) { values in
+  for (position, row) in order.enumerated().dropFirst(firstKept) {
+    appendRow(media: position == firstKept && media[row] == 0 ? 0.0 : media[row], sensor: table.times[row]) { values in
       switch values {
       case .numeric(let v): return "\(v[row])"
       case .text(let v): return csvField(v[row])
       }
     }
   }
-  report.rowsOut = rows - firstKept + (report.interpolatedZeroRow || report.prependedZeroRow ? 1 : 0)
+  report.rowsOut = order.count - firstKept + (report.interpolatedZeroRow || report.prependedZeroRow ? 1 : 0)
   try writeAtomically(text, to: path)
   return report
 }
