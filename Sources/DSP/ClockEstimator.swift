@@ -211,7 +211,7 @@ public struct ClockEstimator {
       let agreeing = estimate.windows.filter(\.inlier).count
       if options.piecewise, agreeing >= 3,
         chanceAgreement(count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth, tolerance: 0.030)
-          < 0.01,
+          < 0.05,
         let pieces = piecewise(
           estimate, reference: reference, referenceFeature: referenceFeature, rate: rate,
           referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,

@@ -15,6 +15,9 @@ struct EstimatorOptions: ParsableArguments {
   @Option(help: "The media's audio stream index (default: the first audio stream).")
   var stream: Int?
 
+  @Option(help: "auto: one line, or pieces when the offset changes part-way (a clock jump, dropped rows); linear: one line only.")
+  var model: String = "auto"
+
   func parsedScaleRange() -> ClosedRange<Double>? {
     let parts = scaleRange.split(separator: "-").compactMap { Double($0) }
     guard parts.count == 2, parts[0] > 0, parts[0] < parts[1] else { return nil }
@@ -26,6 +29,9 @@ struct EstimatorOptions: ParsableArguments {
       throw ValidationError("--scale-range must be LOW-HIGH with 0 < LOW < HIGH, e.g. 0.95-1.05; got '\(scaleRange)'.")
     }
     guard minOverlap > 0 && minOverlap <= 1 else { throw ValidationError("--min-overlap must be in (0, 1].") }
+    guard model == "auto" || model == "linear" else {
+      throw ValidationError("--model must be auto or linear; got '\(model)'.")
+    }
   }
 
   func apply(to options: inout AlignOptions) {
@@ -33,6 +39,7 @@ struct EstimatorOptions: ParsableArguments {
     options.estimator.minimumOverlapFraction = minOverlap
     options.estimator.maximumOffset = maxOffset
     options.streamIndex = stream
+    options.estimator.piecewise = model == "auto"
   }
 
   /// The same options as `align` arguments (for `batch`'s child processes).
@@ -40,6 +47,7 @@ struct EstimatorOptions: ParsableArguments {
     var out = ["--scale-range", scaleRange, "--min-overlap", "\(minOverlap)"]
     if let maxOffset { out += ["--max-offset", "\(maxOffset)"] }
     if let stream { out += ["--stream", "\(stream)"] }
+    if model != "auto" { out += ["--model", model] }
     return out
   }
 }

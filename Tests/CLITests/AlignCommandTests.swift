@@ -34,6 +34,39 @@ struct AlignCommandTests {
     #expect(windows.count >= 3)
   }
 
+  @Test("a CSV that lost 2 s of rows part-way: a piecewise map, every row within 10 ms of the truth")
+  func piecewise() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    let p = MediaTruth.load.piecewise
+    let target = dir.path("corrected.csv")
+    let result = try runTool(
+      ["align", p.media, p.csv, "--channel", p.channel, "--json", "--write-csv", target], in: TestPaths.testMedia)
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    #expect(object["status"] as? String == "aligned" && object["model"] as? String == "piecewise")
+    let segments = try #require(object["segments"] as? [[String: Any]])
+    try #require(segments.count == 2)
+    // The boundary falls between the last row of the first piece and the first of the second.
+    let boundary = try #require(segments[1]["csv_start"] as? Double)
+    #expect(boundary > 1054.98 && boundary <= 1055.0, "boundary \(boundary)")
+    #expect(abs(((segments[1]["jump_ms"] as? Double) ?? 0) - 2000) < 10)
+    #expect((object["offset"] as? Double) == (segments[0]["offset"] as? Double))
+    #expect((object["warnings"] as? [String])?.contains { $0.contains("the map is piecewise") } == true)
+    // Every row of the corrected copy, against the truth.
+    let lines = try String(contentsOfFile: target, encoding: .utf8).split(separator: "\n").dropFirst(2)
+    var worst = 0.0
+    for line in lines {
+      let cells = line.split(separator: ",").map { Double($0) ?? .nan }
+      worst = max(worst, abs(cells[0] - p.mediaTime(cells[1])))
+    }
+    #expect(lines.count == 4728 && worst < 0.010, "\(lines.count) rows, worst \(worst * 1000) ms")
+    // --model linear: one line, which the jump leaves unconvincing.
+    let linear = try runTool(["align", p.media, p.csv, "--channel", p.channel, "--json", "--model", "linear"], in: TestPaths.testMedia)
+    let line = try #require(try JSONSerialization.jsonObject(with: Data(linear.stdout.utf8)) as? [String: Any])
+    #expect(line["model"] as? String == "linear" && line["segments"] == nil)
+  }
+
   @Test("--write-csv writes the corrected copy: first row 0.0, media seconds, sensor_time kept")
   func writeCSV() throws {
     let dir = try TemporaryDirectory()

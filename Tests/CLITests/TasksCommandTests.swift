@@ -87,7 +87,8 @@ struct TasksCommandTests {
     #expect(html.hasPrefix("<video src=\"https://files.example.org/x/session.mp4\""), "\(html)")
     let offset = try #require(data["offset"] as? Double)
     // The map in the script is the task's (JSONSerialization parses the last digit loosely).
-    let embedded = try #require(html.split(separator: "var O=").last?.split(separator: ",").first.flatMap { Double($0) })
+    // var P=[[csv_origin,offset,scale]]: the offset is the second number.
+    let embedded = try #require(html.split(separator: "var P=[[").last?.split(separator: ",").dropFirst().first.flatMap { Double($0) })
     #expect(abs(embedded - offset) < 1e-12)
   }
 

@@ -104,8 +104,18 @@ struct LegacyPlayerTests {
     #expect(video["src"] == player.url)
     #expect(video["onerror"] == nil)
     #expect(video["onloadeddata"] == player.script)
-    #expect(player.script.contains("O=-3.2174,S=1.000412,C=1700000000.25"))
+    #expect(player.script.contains("P=[[1700000000.25,-3.2174,1.000412]],C=1700000000.25"))
     #expect(!html.contains("<script"))
+  }
+
+  @Test("a piecewise map embeds every piece, in order")
+  func piecewise() throws {
+    let player = LegacyPlayer(
+      media: .audio, url: "/data/a.m4a", offset: 1.5, scale: 0.9995, csvOrigin: 1000,
+      pieces: [.init(csvStart: 1000, offset: 1.5, scale: 0.9995), .init(csvStart: 1055, offset: 3.5, scale: 0.9995)])
+    #expect(player.script.contains("P=[[1000.0,1.5,0.9995],[1055.0,3.5,0.9995]],C=1000.0"))
+    let audio = try #require(try elements("audio", in: player.html).first)
+    #expect(audio["onloadeddata"] == player.script)
   }
 
   @Test("JavaScript strings escape quotes, backslashes, line breaks and markup")

@@ -117,4 +117,44 @@ struct CorrectedWriterTests {
     }
     #expect(!FileManager.default.fileExists(atPath: dir.path("out.csv")))
   }
+
+  @Test("piecewise, media jumps ahead at 100.5: rows keep their own piece's time, the times jump")
+  func piecewiseAhead() throws {
+    let map = ClockMap(
+      offset: 1, scale: 1, csvOrigin: 100,
+      pieces: [.init(csvStart: 100, offset: 1, scale: 1), .init(csvStart: 100.5, offset: 3, scale: 1)])
+    let (report, output, _) = try correct(map)
+    #expect(report.droppedOutOfOrder == nil && report.prependedZeroRow && report.rowsOut == 11)
+    // Row 0 is the prepended 0.0; row k + 1 is input row k.
+    for k in 0..<10 {
+      let t = 100 + Double(k) / 10
+      let expected = (k < 5 ? 1 : 3) + (t - 100)
+      #expect(abs(output.times[k + 1] - expected) < 1e-9, "row \(k): \(output.times[k + 1]) vs \(expected)")
+    }
+  }
+
+  @Test("piecewise, media jumps back by 0.25 s at 100.5: rows at or before an earlier row's time are left out")
+  func piecewiseBack() throws {
+    let map = ClockMap(
+      offset: 1, scale: 1, csvOrigin: 100,
+      pieces: [.init(csvStart: 100, offset: 1, scale: 1), .init(csvStart: 100.5, offset: 0.75, scale: 1)])
+    let (report, output, _) = try correct(map)
+    // 100.5 → 1.25 and 100.6 → 1.35 are not after 100.4 → 1.4; 100.7 → 1.45 is.
+    #expect(report.droppedOutOfOrder == 2)
+    #expect(output.times.dropFirst().map { ($0 * 1000).rounded() / 1000 } == [1.0, 1.1, 1.2, 1.3, 1.4, 1.45, 1.55, 1.65])
+    #expect(zip(output.times, output.times.dropFirst()).allSatisfy { $0 < $1 })
+  }
+
+  @Test("a piecewise map's inverse: each media time to the piece that holds it")
+  func piecewiseInverse() {
+    let map = ClockMap(
+      offset: 1, scale: 0.999, csvOrigin: 100,
+      pieces: [.init(csvStart: 100, offset: 1, scale: 0.999), .init(csvStart: 150, offset: 3, scale: 0.999)])
+    for t in stride(from: 100.0, to: 200, by: 7.3) {
+      #expect(abs(map.csvTime(map.mediaTime(t)) - t) < 1e-9, "t = \(t)")
+    }
+    // In the hole (media 50.95…52.95 holds no sensor row): the nearest piece end.
+    #expect(abs(map.csvTime(51.0) - 150) < 1e-9)
+    #expect(map.mediaTime(99) == 1 - 0.999)
+  }
 }
