@@ -44,28 +44,7 @@ public struct MediaTruth: Decodable, Sendable {
     }
     /// Burst centres in content seconds.
     public var times: [Double]
-    /// A CSV whose clock map changes part-way (TestMedia/piecewise).
-  public struct Piecewise: Decodable, Sendable {
-    public struct Segment: Decodable, Sendable {
-      public var csvStart: Double
-      public var offset: Double
-      public var scale: Double
-    }
-    public var media: String
-    public var csv: String
-    public var channel: String
-    public var csvOrigin: Double
-    public var segments: [Segment]
-
-    /// The true media time of sensor time `t`.
-    public func mediaTime(_ t: Double) -> Double {
-      let segment = segments.last { $0.csvStart <= t } ?? segments[0]
-      return segment.offset + segment.scale * (t - csvOrigin)
-    }
-  }
-
-  public var files: [File]
-  public var piecewise: Piecewise
+    public var files: [File]
     public var gap: Gap
   }
 
@@ -103,10 +82,10 @@ public struct MediaTruth: Decodable, Sendable {
   }
 
   public var files: [File]
-  public var piecewise: Piecewise
   public var bad: [Bad]
   public var clicks: Clicks
   public var sample: Sample
+  public var piecewise: Piecewise
 
   public static let load: MediaTruth = {
     let url = TestPaths.testMedia.appendingPathComponent("truth.json")
