@@ -196,31 +196,34 @@ public struct ClockEstimator {
       return rejected("the recordings do not overlap by the minimum (\(Int(minimumOverlap)) s) at any offset and scale")
     }
 
-    // 3–6 for each candidate; keep the most confident.
+    // 3–5 for each candidate.
     let fine = Correlator(reference: referenceFeature)
-    var refined: [Estimate] = []
-    for candidate in candidates {
-      var estimate = refine(
+    var refined = candidates.map { candidate in
+      refine(
         candidate: candidate, coarseRate: coarseRate, scaleStep: scaleStep, reference: referenceFeature,
         correlator: fine, rate: rate, referenceStart: referenceStart, otherTimes: otherTimes,
         otherFeature: otherFeature, maxGap: maxGap, origin: origin, minimumOverlap: minimumOverlap)
-      // 6. A change of offset part-way (tried for every candidate: with a
-      // jump, the right line explains only part of the signal, so its
-      // linear confidence alone may rank it below a wrong one).
-      // Only from a line that is itself no accident.
-      let agreeing = estimate.windows.filter(\.inlier).count
-      if options.piecewise, agreeing >= 3,
-        chanceAgreement(count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth, tolerance: 0.030)
-          < 0.05,
-        let pieces = piecewise(
-          estimate, reference: reference, referenceFeature: referenceFeature, rate: rate,
-          referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
-          otherFeature: otherFeature, medianInterval: medianInterval),
-        pieces.confidence > estimate.confidence
-      {
-        estimate = pieces
+    }
+    // 6. A change of offset part-way: unless the most confident line already
+    // explains every stretch, tried for every candidate (with a jump, the
+    // right line explains only part of the signal, so its linear confidence
+    // alone may rank it below a wrong one), from lines that are no accident.
+    let mostConfident = refined.max { $0.confidence < $1.confidence }!
+    if options.piecewise, mostConfident.confidence < 1 || hasDisagreeingRun(mostConfident.windows) {
+      for k in refined.indices {
+        let estimate = refined[k]
+        let agreeing = estimate.windows.filter(\.inlier).count
+        guard agreeing >= 3,
+          chanceAgreement(count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth, tolerance: 0.030)
+            < 0.05,
+          let pieces = piecewise(
+            estimate, reference: reference, referenceFeature: referenceFeature, rate: rate,
+            referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
+            otherFeature: otherFeature, medianInterval: medianInterval),
+          pieces.confidence > estimate.confidence
+        else { continue }
+        refined[k] = pieces
       }
-      refined.append(estimate)
     }
     // The most confident; of about equally confident ones (within 0.02),
     // the most precise.
@@ -357,7 +360,9 @@ public struct ClockEstimator {
     let lineRMS = (lineResiduals.reduce(0) { $0 + $1 * $1 } / Double(max(1, lineResiduals.count - 2))).squareRoot()
     // (Also only while the windows are few: with dozens the line is already
     // precise, and an hour-long correlation at 100 Hz costs memory.)
-    if lineRMS > 0.008, inliers.count < 40, let refined = globalRefine(
+    // (And only for a plausible line: most windows on it. A wrong candidate
+    // would pay for an hour-long correlation for nothing.)
+    if lineRMS > 0.008, inliers.count < 40, 2 * inliers.count >= windows.count, let refined = globalRefine(
       offset: fit.intercept, scale: fit.slope, correlator: correlator, rate: rate, referenceStart: referenceStart,
       otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap, origin: origin,
       minimumOverlap: minimumOverlap)
@@ -527,6 +532,11 @@ func chanceAgreement(count: Int, agreeing: Int, width: Double, tolerance: Double
   }
   let pairs = (0..<pieces).reduce(1.0) { value, _ in value * Double(count * (count - 1) / 2) }
   return min(1, pairs * tail)
+}
+
+/// Two or more consecutive windows off the line.
+func hasDisagreeingRun(_ windows: [ClockEstimator.Window]) -> Bool {
+  zip(windows, windows.dropFirst()).contains { !$0.inlier && !$1.inlier }
 }
 
 /// Centred moving average over `window` samples (edges average what they hold).
