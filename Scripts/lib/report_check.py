@@ -159,11 +159,62 @@ def main():
         check(abs(t - clicked) < 1.5 * pixel and abs(dx) <= 1.0, f"a click at {clicked:.3f} s put the media at {t:.3f} s")
         check(not console_errors(driver), f"console errors: {console_errors(driver)}")
         driver.save_screenshot(os.path.join(work, "report.png"))
+        piecewise_case(args, driver, work)
         if args.hour:
             hour_case(args, driver, work)
     finally:
         driver.quit()
     print("report-check: OK")
+
+
+def piecewise_case(args, driver, work):
+    """TestMedia/piecewise (2 s of rows lost 55 s in): the player's sensor readout, computed by the
+    report's own script from the segments, against the truth before and after the jump."""
+    media_dir = os.path.join(args.repo, "TestMedia")
+    truth = json.load(open(os.path.join(media_dir, "truth.json")))["piecewise"]
+    run = subprocess.run([args.bin, "align", truth["media"], truth["csv"], "--channel", truth["channel"], "--json"],
+                         cwd=media_dir, capture_output=True, text=True)
+    check(run.returncode == 0, f"align (piecewise): {run.stderr.strip()}")
+    result = json.loads(run.stdout)
+    check(result["model"] == "piecewise", f"the piecewise fixture gave a {result['model']} map")
+    for key in ["media", "series"]:
+        result[key]["path"] = os.path.join(media_dir, result[key]["path"])
+    path = os.path.join(work, "piecewise.json")
+    json.dump(result, open(path, "w"))
+    report = os.path.join(work, "piecewise.html")
+    run = subprocess.run([args.bin, "report", path, "-o", report], capture_output=True, text=True)
+    check(run.returncode == 0, f"report (piecewise): {run.stderr.strip()}")
+    driver.get("file://" + report)
+    deadline = time.time() + 15
+    while driver.execute_script("return document.querySelector('.player audio, .player video').readyState") < 1:
+        check(time.time() < deadline, "the piecewise player's media did not load in 15 s")
+        time.sleep(0.1)
+    origin = truth["csv_origin"]
+    for t in [20.0, 50.0, 70.0, 95.0]:
+        driver.execute_script("""
+            var m=document.querySelector('.player video, .player audio'); window.__seeked=false;
+            m.addEventListener('seeked', function(){ window.__seeked=true; }, {once: true}); m.currentTime=arguments[0];""", t)
+        deadline = time.time() + 10
+        while not driver.execute_script("return window.__seeked") and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        shown = driver.execute_script("""
+            var box=document.querySelector('.player');
+            return {t: box.querySelector('video,audio').currentTime, sensor: +box.querySelector('.t-sensor').textContent};""")
+        # The truth's inverse: the segment whose stretch holds the media time.
+        expected = None
+        segments = truth["segments"]
+        for k, segment in enumerate(segments):
+            c = origin + (shown["t"] - segment["offset"]) / segment["scale"]
+            end = segments[k + 1]["csv_start"] if k + 1 < len(segments) else float("inf")
+            if (k == 0 or c >= segment["csv_start"]) and c < end:
+                expected = c
+        check(expected is not None, f"media {shown['t']:.3f} s is in no segment of the truth")
+        error = (shown["sensor"] - expected) * 1000
+        print(f"report-check: piecewise: media {shown['t']:.3f} s -> sensor {shown['sensor']:.3f} s, "
+              f"{error:+.1f} ms from the truth")
+        check(abs(error) <= 10, f"piecewise: the sensor readout is {error:.1f} ms off the truth at media {shown['t']:.3f} s")
+    check(not console_errors(driver), f"console errors: {console_errors(driver)}")
 
 
 def hour_case(args, driver, work):
