@@ -40,7 +40,7 @@ public struct AudioReader: ~Copyable {
     _ = try checkReadableFile(path)
     let quick = sameAs?.seekTimestampsAreExact == true
     let input = try failing(as: { openError(path: path, $0) }) { () throws(FFmpegError) in
-      try FormatInput(path: path, readStreamInfo: !quick)
+      try FormatInput(path: path, readStreamInfo: !quick, audioHeaderSuffices: true)
     }
     let chosen = try Self.chooseStream(input, path: path, requested: streamIndex)
     for index in 0..<input.streamCount where index != chosen {

@@ -13,13 +13,33 @@ struct FormatInput: ~Copyable {
   ///   (decodes a little of each stream to complete the codec parameters).
   ///   Only skip it for a file already opened once with it, whose container
   ///   header is complete (MP4/MOV).
-  init(path: String, readStreamInfo: Bool = true) throws(FFmpegError) {
+  ///   `audioHeaderSuffices`: skip it when the container is MP4/MOV and its
+  ///   header already describes every audio stream completely (codec,
+  ///   sample rate, channels): no decoder of any stream is opened for
+  ///   probing, which saves the memory of the video decoder's start-up.
+  init(path: String, readStreamInfo: Bool = true, audioHeaderSuffices: Bool = false) throws(FFmpegError) {
     FFmpegLog.clear()
     var opened: UnsafeMutablePointer<AVFormatContext>? = nil
     // On failure avformat_open_input frees what it allocated.
     try check("avformat_open_input", avformat_open_input(&opened, path, nil, nil))
     guard let opened else { throw .outOfMemory }
-    let rc = readStreamInfo ? avformat_find_stream_info(opened, nil) : 0
+    var needed = readStreamInfo
+    if needed && audioHeaderSuffices, let format = opened.pointee.iformat,
+      String(cString: format.pointee.name).hasPrefix("mov,mp4"), let streams = opened.pointee.streams
+    {
+      var complete = true
+      var audio = 0
+      for index in 0..<Int(opened.pointee.nb_streams) {
+        guard let parameters = streams[index]?.pointee.codecpar.pointee, parameters.codec_type == AVMEDIA_TYPE_AUDIO
+        else { continue }
+        audio += 1
+        if parameters.codec_id == AV_CODEC_ID_NONE || parameters.sample_rate <= 0 || parameters.ch_layout.nb_channels <= 0 {
+          complete = false
+        }
+      }
+      needed = !(complete && audio > 0)
+    }
+    let rc = needed ? avformat_find_stream_info(opened, nil) : 0
     if rc < 0 {
       var owned: UnsafeMutablePointer<AVFormatContext>? = opened
       avformat_close_input(&owned)
