@@ -40,7 +40,7 @@ let package = Package(
     /// Escaping for generated HTML/XML and URLs (a leaf).
     .target(name: "Markup"),
     /// Label Studio configs, tasks and the legacy player: text generation only.
-    .target(name: "LabelStudio", dependencies: ["Markup"]),
+    .target(name: "LabelStudio", dependencies: ["Markup", "TimeSeries"]),
     /// The HTML/SVG report and the Markdown summary, rendered from a plain model.
     .target(name: "Reports", dependencies: ["Markup"]),
     /// The workflows the commands call.
@@ -61,7 +61,7 @@ let package = Package(
     .testTarget(name: "TimeSeriesTests", dependencies: ["TimeSeries", "TestSupport"]),
     .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
-    .testTarget(name: "LabelStudioTests", dependencies: ["LabelStudio", "TestSupport"]),
+    .testTarget(name: "LabelStudioTests", dependencies: ["LabelStudio", "TimeSeries", "TestSupport"]),
     .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign"]),
   ]

@@ -79,6 +79,12 @@ def check_player(driver, fraction):
         return {ready: m.readyState, duration: m.duration};""")
     check(state["ready"] >= 1, "the first review player's media did not load")
     t = state["duration"] * fraction
+    seek(driver, t)
+    return read_player(driver, t)
+
+
+def seek(driver, t):
+    """Sets the first player's currentTime and waits for its 'seeked' (and a redraw)."""
     driver.execute_script("""
         var m=document.querySelector('.player video, .player audio'); window.__seeked=false;
         m.addEventListener('seeked', function(){ window.__seeked=true; }, {once: true}); m.currentTime=arguments[0];""", t)
@@ -86,7 +92,6 @@ def check_player(driver, fraction):
     while not driver.execute_script("return window.__seeked") and time.time() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)
-    return read_player(driver, t)
 
 
 def read_player(driver, t_expected=None):
@@ -191,13 +196,7 @@ def piecewise_case(args, driver, work):
         time.sleep(0.1)
     origin = truth["csv_origin"]
     for t in [20.0, 50.0, 70.0, 95.0]:
-        driver.execute_script("""
-            var m=document.querySelector('.player video, .player audio'); window.__seeked=false;
-            m.addEventListener('seeked', function(){ window.__seeked=true; }, {once: true}); m.currentTime=arguments[0];""", t)
-        deadline = time.time() + 10
-        while not driver.execute_script("return window.__seeked") and time.time() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.2)
+        seek(driver, t)
         shown = driver.execute_script("""
             var box=document.querySelector('.player');
             return {t: box.querySelector('video,audio').currentTime, sensor: +box.querySelector('.t-sensor').textContent};""")

@@ -84,11 +84,9 @@ private func segmentsJSON(_ estimate: ClockEstimator.Estimate, origin: Double) -
 private func segmentWarnings(_ segments: [AlignResult.Segment]?) -> [String] {
   (segments ?? []).dropFirst().map { segment in
     let jump = segment.jumpMs ?? 0
-    return "the clock map changes at sensor time \(formatSecondsText(segment.csvStart)) s: the media jumps \(jump > 0 ? "ahead" : "back") by \(formatSecondsText(abs(jump) / 1000)) s there (\(jump > 0 ? "sensor rows are missing while its timestamps carried on" : "the sensor clock stepped forward, or rows repeat")); the map is piecewise"
+    return "the clock map changes at sensor time \(String(format: "%.3f", segment.csvStart)) s: the media jumps \(jump > 0 ? "ahead" : "back") by \(String(format: "%.3f", abs(jump) / 1000)) s there (\(jump > 0 ? "sensor rows are missing while its timestamps carried on" : "the sensor clock stepped forward, or rows repeat")); the map is piecewise"
   }
 }
-
-private func formatSecondsText(_ value: Double) -> String { String(format: "%.3f", value) }
 
 /// Aligns a sensor channel to the media's audio (DESIGN §1: offset is the
 /// media time of the CSV's first row).
@@ -150,15 +148,16 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
   let offsetAtZero = estimate.offset - estimate.scale * estimate.origin
   var windows = windowsJSON(estimate)
   windows.sort { $0.mediaTime < $1.mediaTime }
+  let segments = segmentsJSON(estimate, origin: 0)
   return AlignResult(
     status: estimate.aligned ? "aligned" : "rejected", offset: offsetAtZero, scale: estimate.scale,
     driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
     uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: 0,
     overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound),
-    model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segmentsJSON(estimate, origin: 0),
+    model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segments,
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
     other: mediaFacts(otherPath, other, otherInfo), windows: windows,
-    warnings: segmentWarnings(segmentsJSON(estimate, origin: 0)), reason: estimate.reason)
+    warnings: segmentWarnings(segments), reason: estimate.reason)
 }
 
 /// The channels to try: one named channel, `mag(…)`, or with `auto` every

@@ -210,10 +210,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
       case .native: data[kind.variable] = .string(mediaURL)
       case .legacy:
         data[kind.variable] = .string(
-          LegacyPlayer(
-            media: kind, url: mediaURL, offset: result.offset, scale: result.scale, csvOrigin: result.csvOrigin,
-            pieces: map.pieces.map { .init(csvStart: $0.csvStart, offset: $0.offset, scale: $0.scale) }
-          ).html)
+          LegacyPlayer(media: kind, url: mediaURL, map: map).html)
       }
       if kind == .video { data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? 24) }
       data["offset"] = .number(result.offset)

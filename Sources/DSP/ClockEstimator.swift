@@ -12,27 +12,30 @@
 ///    lower for long recordings so a pass stays cheap), for each scale on a
 ///    grid fine enough that the far end moves by under half a coarse sample,
 ///    the overlap-normalised cross-correlation over all lags (FFT, FFTW)
-///    gives the best lag; the three best distinct (scale, lag) pairs are
-///    kept.
+///    gives the best lag; the three best candidates half a second apart at
+///    either end are kept.
 /// 3. Local lags: the other signal is cut into windows (10–30 s); each is
 ///    correlated at 100 Hz against the reference around where the candidate
 ///    map puts it, and its peak refined to a fraction of a sample
-///    (parabola). Windows whose peak is weak or ambiguous are dropped.
-/// 4. A line through the window positions (least squares, outliers beyond
-///    max(3·MAD, 15 ms) removed, three rounds) gives offset and scale.
+///    (parabola). Windows whose peak is weak, ambiguous or at the edge of
+///    the searched lags are dropped.
+/// 4. A line through the window positions: the pair of windows whose line
+///    the most windows agree with, then least squares (outliers beyond
+///    max(3·MAD, 15 ms) removed, three rounds).
 /// 5. Confidence = the share of windows that agree with the line, times how
-///    well they correlate; unrelated signals give windows scattered over the
-///    search range, so few agree. `uncertaintyMs` is twice the line's
-///    standard error at the ends of the overlap.
-/// 6. Piecewise: when a run of consecutive windows disagrees with the line
-///    (a clock jump, or rows dropped while the timestamps carried on), that
-///    stretch of the other signal is estimated again on its own (any offset,
-///    the line's scale ± 500 ppm). A confident map there that differs from
-///    the line by more than 50 ms becomes a segment; the boundary between
-///    segments is the change point that best explains the samples between
-///    the last window of one map and the first of the next (a time gap in
-///    the other signal lands there by itself). Segments shorter than about
-///    two windows (20 s) cannot be found.
+///    well they correlate, times one minus the chance that unrelated
+///    windows (peaks anywhere in the search range) line up as well.
+///    `uncertaintyMs` is twice the line's standard error at the ends of the
+///    overlap.
+/// 6. Piecewise (`Piecewise.swift`): when the most confident line leaves
+///    two or more consecutive windows unexplained (a clock jump, or rows
+///    dropped while the timestamps carried on), each such stretch is
+///    estimated again on its own (any offset, the line's scale ± 500 ppm).
+///    A confident map there more than 50 ms off the line becomes a piece;
+///    the boundary is the change point that best explains the samples
+///    between the neighbouring pieces' agreeing windows, moved into a gap in
+///    the other's times when one lies within a second. Pieces shorter than
+///    about two windows (20 s) cannot be found.
 public struct ClockEstimator {
   public struct Options: Sendable, Equatable {
     public var scaleRange: ClosedRange<Double> = 0.95...1.05

@@ -1,4 +1,5 @@
 import Markup
+import TimeSeries
 
 /// The media element for Label Studio ≤ 1.4.1's HyperText recipe, with its
 /// proportional mapping replaced by the measured clock map and sync both ways.
@@ -13,46 +14,31 @@ import Markup
 ///   brush moves so that it starts at the sensor time of `currentTime`,
 ///   keeping its width.
 ///
-/// The CSV's time column is `sensor_time` (the sensor's own seconds), so
-/// `t_media = offset + scale × (sensor_time − csvOrigin)`.
+/// The CSV's time column is `sensor_time` (the sensor's own seconds), mapped
+/// through `map` (`t_media = offset + scale × (sensor_time − csvOrigin)`, per
+/// piece when the map is piecewise).
 public struct LegacyPlayer: Sendable, Equatable {
-  public struct Piece: Sendable, Equatable {
-    public var csvStart: Double
-    public var offset: Double
-    public var scale: Double
-    public init(csvStart: Double, offset: Double, scale: Double) {
-      self.csvStart = csvStart
-      self.offset = offset
-      self.scale = scale
-    }
-  }
-
   public var media: MediaKind
   public var url: String
-  public var offset: Double
-  public var scale: Double
-  public var csvOrigin: Double
-  /// A piecewise map's pieces (empty: the line above).
-  public var pieces: [Piece]
+  /// The measured clock map (linear or piecewise).
+  public var map: ClockMap
 
-  public init(media: MediaKind, url: String, offset: Double, scale: Double, csvOrigin: Double, pieces: [Piece] = []) {
+  public init(media: MediaKind, url: String, map: ClockMap) {
     self.media = media
     self.url = url
-    self.offset = offset
-    self.scale = scale
-    self.csvOrigin = csvOrigin
-    self.pieces = pieces
+    self.map = map
   }
 
   /// The script run by `onloadeddata` (`this` is the media element).
   public var script: String {
     let n = Escape.number
     let name = Escape.javaScriptString(LabelConfig.timeSeriesName)
-    let map = ClockMapScript.pieces(
-      pieces.isEmpty ? [(csvOrigin, offset, scale)] : pieces.map { ($0.csvStart, $0.offset, $0.scale) })
+    let pieces = ClockMapScript.pieces(
+      map.pieces.isEmpty
+        ? [(map.csvOrigin, map.offset, map.scale)] : map.pieces.map { ($0.csvStart, $0.offset, $0.scale) })
     return """
       (function(v){\
-      var P=\(map),C=\(n(csvOrigin)),tries=0;\
+      var P=\(pieces),C=\(n(map.csvOrigin)),tries=0;\
       \(ClockMapScript.functions)\
       function toMedia(t){return mapToMedia(P,C,t);}\
       function toSensor(t){return mapToSensor(P,C,t);}\

@@ -2,6 +2,7 @@ import Foundation
 import FoundationXML
 import LabelStudio
 import Testing
+import TimeSeries
 
 /// The parsed attributes of the elements named `tag` in `xml`.
 func elements(_ tag: String, in xml: String) throws -> [[String: String]] {
@@ -97,8 +98,8 @@ struct LegacyPlayerTests {
   @Test("the map's numbers are embedded at full precision and the script survives its attribute")
   func embedded() throws {
     let player = LegacyPlayer(
-      media: .video, url: "/data/local-files/?d=a\" onerror=\"alert(1).mp4", offset: -3.2174000000000001,
-      scale: 1.000412, csvOrigin: 1_700_000_000.25)
+      media: .video, url: "/data/local-files/?d=a\" onerror=\"alert(1).mp4",
+      map: ClockMap(offset: -3.2174000000000001, scale: 1.000412, csvOrigin: 1_700_000_000.25))
     let html = player.html
     let video = try #require(try elements("video", in: html).first)
     #expect(video["src"] == player.url)
@@ -111,8 +112,10 @@ struct LegacyPlayerTests {
   @Test("a piecewise map embeds every piece, in order")
   func piecewise() throws {
     let player = LegacyPlayer(
-      media: .audio, url: "/data/a.m4a", offset: 1.5, scale: 0.9995, csvOrigin: 1000,
-      pieces: [.init(csvStart: 1000, offset: 1.5, scale: 0.9995), .init(csvStart: 1055, offset: 3.5, scale: 0.9995)])
+      media: .audio, url: "/data/a.m4a",
+      map: ClockMap(
+        offset: 1.5, scale: 0.9995, csvOrigin: 1000,
+        pieces: [.init(csvStart: 1000, offset: 1.5, scale: 0.9995), .init(csvStart: 1055, offset: 3.5, scale: 0.9995)]))
     #expect(player.script.contains("P=[[1000.0,1.5,0.9995],[1055.0,3.5,0.9995]],C=1000.0"))
     let audio = try #require(try elements("audio", in: player.html).first)
     #expect(audio["onloadeddata"] == player.script)
