@@ -80,6 +80,24 @@ private func segmentsJSON(_ estimate: ClockEstimator.Estimate, origin: Double) -
   return out
 }
 
+/// Three or more consecutive windows off the map: a stretch the map does
+/// not explain (with `--model linear`, maybe a jump).
+private func unexplainedStretchWarnings(_ windows: [AlignResult.Window], piecewise: Bool) -> [String] {
+  let ordered = windows.sorted { $0.mediaTime < $1.mediaTime }
+  var longest: (from: Int, count: Int) = (0, 0)
+  var start = 0
+  for (k, window) in ordered.enumerated() {
+    if window.inlier { start = k + 1 } else if k - start + 1 > longest.count { longest = (start, k - start + 1) }
+  }
+  guard longest.count >= 3 else { return [] }
+  let from = ordered[longest.from].mediaTime
+  let to = ordered[longest.from + longest.count - 1].mediaTime
+  return [
+    "\(longest.count) consecutive windows (media \(String(format: "%.1f", from))–\(String(format: "%.1f", to)) s) disagree with the map: check that stretch"
+      + (piecewise ? "" : "; if the sensor's clock jumped there, align with --model auto")
+  ]
+}
+
 /// A line a person reads about each jump.
 private func segmentWarnings(_ segments: [AlignResult.Segment]?) -> [String] {
   (segments ?? []).dropFirst().map { segment in
@@ -123,6 +141,7 @@ public func alignMediaToSeries(
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv)),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
   result.warnings += segmentWarnings(result.segments)
+  if estimate.aligned { result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise) }
   if let target = options.writeCSV, estimate.aligned {
     do {
       result.correction = try writeCorrectedCSV(table, map: result.clockMap, to: target)
@@ -157,7 +176,9 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segments,
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
     other: mediaFacts(otherPath, other, otherInfo), windows: windows,
-    warnings: segmentWarnings(segments), reason: estimate.reason)
+    warnings: segmentWarnings(segments)
+      + (estimate.aligned ? unexplainedStretchWarnings(windows, piecewise: options.estimator.piecewise) : []),
+    reason: estimate.reason)
 }
 
 /// The channels to try: one named channel, `mag(…)`, or with `auto` every

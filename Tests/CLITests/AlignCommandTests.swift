@@ -65,6 +65,8 @@ struct AlignCommandTests {
     let linear = try runTool(["align", p.media, p.csv, "--channel", p.channel, "--json", "--model", "linear"], in: TestPaths.testMedia)
     let line = try #require(try JSONSerialization.jsonObject(with: Data(linear.stdout.utf8)) as? [String: Any])
     #expect(line["model"] as? String == "linear" && line["segments"] == nil)
+    // … and says which stretch it leaves unexplained.
+    #expect((line["warnings"] as? [String])?.contains { $0.contains("--model auto") } == true, "\(line["warnings"] ?? "")")
   }
 
   @Test("--write-csv writes the corrected copy: first row 0.0, media seconds, sensor_time kept")
