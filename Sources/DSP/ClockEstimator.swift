@@ -119,6 +119,22 @@ public struct ClockEstimator {
   public func estimate(
     reference: [Double], referenceRate: Double, referenceStart: Double, otherTimes: [Double], otherValues: [Double]
   ) -> Estimate {
+    estimate(
+      reference: reference, shared: nil, referenceRate: referenceRate, referenceStart: referenceStart,
+      otherTimes: otherTimes, otherValues: otherValues)
+  }
+
+  /// The reference's feature and its full-length correlator, computed once
+  /// per reference and shared with the piecewise step's searches.
+  struct ReferenceFeature {
+    let values: [Double]
+    let correlator: Correlator
+  }
+
+  func estimate(
+    reference: [Double], shared: ReferenceFeature?, referenceRate: Double, referenceStart: Double,
+    otherTimes: [Double], otherValues: [Double]
+  ) -> Estimate {
     let rate = referenceRate
     let origin = otherTimes.first ?? 0
     let otherDuration = (otherTimes.last ?? 0) - origin
@@ -135,7 +151,11 @@ public struct ClockEstimator {
     let minimumOverlap = max(2, options.minimumOverlapFraction * shorter)
 
     // 1. Features.
-    let referenceFeature = highPass(rankTransform(reference), weights: [Double](repeating: 1, count: reference.count), window: Int(5 * rate))
+    let shared = shared ?? {
+      let values = highPass(rankTransform(reference), weights: [Double](repeating: 1, count: reference.count), window: Int(5 * rate))
+      return ReferenceFeature(values: values, correlator: Correlator(reference: values))
+    }()
+    let referenceFeature = shared.values
     // Ranks, with NaN kept where the value is missing.
     let otherFeature = zip(rankTransform(otherValues), otherValues).map { $1.isNaN ? Double.nan : $0 }
     let intervals = zip(otherTimes.dropFirst(), otherTimes).map { $0 - $1 }.sorted()
@@ -200,7 +220,7 @@ public struct ClockEstimator {
     }
 
     // 3–5 for each candidate.
-    let fine = Correlator(reference: referenceFeature)
+    let fine = shared.correlator
     var refined = candidates.map { candidate in
       refine(
         candidate: candidate, coarseRate: coarseRate, scaleStep: scaleStep, reference: referenceFeature,
@@ -220,7 +240,7 @@ public struct ClockEstimator {
           chanceAgreement(count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth, tolerance: 0.030)
             < 0.05,
           let pieces = piecewise(
-            estimate, reference: reference, referenceFeature: referenceFeature, rate: rate,
+            estimate, reference: reference, shared: shared, rate: rate,
             referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
             otherFeature: otherFeature, medianInterval: medianInterval),
           pieces.confidence > estimate.confidence
@@ -276,7 +296,7 @@ public struct ClockEstimator {
     let duration = (otherTimes.last ?? origin) - origin
     let referenceEnd = referenceStart + Double(reference.count) / rate
     // Windows over the part of the other signal that the coarse map puts on the reference.
-    let windowLength = min(30, max(10, duration / 8))
+    let windowLength = Self.windowLength(duration)
     let margin = 1.5 / coarseRate + scaleStep * duration + 0.25
     var windows: [Window] = []
     var start = origin
@@ -463,6 +483,9 @@ public struct ClockEstimator {
     let hi = min(referenceEnd, offset + scale * duration)
     return lo <= hi ? lo...hi : lo...lo
   }
+
+  /// Step 3's window length for an other signal `duration` seconds long.
+  static func windowLength(_ duration: Double) -> Double { min(30, max(10, duration / 8)) }
 
   /// The windows within 30 ms of the line through the pair of windows whose
   /// line the most (by quality²) windows agree with. Pairs closer than a

@@ -4,14 +4,15 @@ extension ClockEstimator {
   /// estimate, or nil when the line explains the signal (or nothing better
   /// was found).
   func piecewise(
-    _ linear: Estimate, reference: [Double], referenceFeature: [Double], rate: Double, referenceStart: Double,
+    _ linear: Estimate, reference: [Double], shared: ReferenceFeature, rate: Double, referenceStart: Double,
     otherTimes: [Double], otherValues: [Double], otherFeature: [Double], medianInterval: Double
   ) -> Estimate? {
     let windows = linear.windows
     let origin = linear.origin
     guard windows.count >= 4, let lastTime = otherTimes.last else { return nil }
     let duration = lastTime - origin
-    let half = min(30, max(10, duration / 8)) / 2
+    let half = Self.windowLength(duration) / 2
+    let referenceFeature = shared.values
     func main(_ t: Double) -> Double { linear.offset + linear.scale * (t - origin) }
 
     // Runs of two or more consecutive windows that disagree with the line;
@@ -45,7 +46,7 @@ extension ClockEstimator {
       let width = 500e-6
       options.scaleRange = (linear.scale * (1 - width))...(linear.scale * (1 + width))
       let sub = ClockEstimator(options: options).estimate(
-        reference: reference, referenceRate: rate, referenceStart: referenceStart,
+        reference: reference, shared: shared, referenceRate: rate, referenceStart: referenceStart,
         otherTimes: Array(otherTimes[from..<to]), otherValues: Array(otherValues[from..<to]))
       let middle = (run.lo + run.hi) / 2
       let subAt = sub.offset + sub.scale * (middle - sub.origin)
@@ -107,7 +108,7 @@ extension ClockEstimator {
     var measured: [(window: Window, map: Int, half: Double)] = []
     for w in windows where merged[piece(containing: w.otherTime)].map == 0 { measured.append((w, 0, half)) }
     for (k, sub) in subs.enumerated() {
-      let subHalf = min(30, max(10, (sub.region.upperBound - sub.region.lowerBound) / 8)) / 2
+      let subHalf = Self.windowLength(sub.region.upperBound - sub.region.lowerBound) / 2
       for w in sub.estimate.windows where merged[piece(containing: w.otherTime)].map == k + 1 {
         measured.append((w, k + 1, subHalf))
       }
