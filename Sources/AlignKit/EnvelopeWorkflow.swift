@@ -30,6 +30,9 @@ public struct AudioEnvelope: Sendable {
   public var envelope: Envelope
   /// Decoders that ran (1 when the file was not split).
   public var threadsUsed: Int
+  /// Ranges decoded from a copy of the first reader's MP4/MOV index rather
+  /// than by a demuxer of their own (which would hold the index again).
+  public var indexedRanges: Int = 0
 }
 
 /// The RMS energy envelope of a file's audio on the media clock (see
@@ -76,18 +79,26 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   bounds.append(Int64.max)
   let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
   let template = accumulator
+  // MP4/MOV: the later ranges decode from a copy of this reader's index
+  // rather than a demuxer each (which would hold the whole index again).
+  let indices = ranges.dropFirst().map { reader.packetIndex(covering: $0) }
   let parts: [Envelope]
   do {
     parts = try await withThrowingTaskGroup(of: Envelope.self) { group in
-      for range in ranges.dropFirst() {
+      for (range, index) in zip(ranges.dropFirst(), indices) {
         group.addTask {
           let table = try await tableTask?.value
           let length = min(range.upperBound, expected) - range.lowerBound
           var part = EnvelopeAccumulator(
             rate: template.rate, sampleRate: template.sampleRate, origin: template.origin,
             expectedDuration: Double(max(0, length)) / template.sampleRate)
-          var reader = try AudioReader(path: path, streamIndex: track.streamIndex, sameAs: track)
-          try reader.read(range: range, table: table) { index, samples in part.add(samples, startingAt: index) }
+          if let index {
+            var reader = try IndexedRangeReader(index: index)
+            try reader.read(range: range) { index, samples in part.add(samples, startingAt: index) }
+          } else {
+            var reader = try AudioReader(path: path, streamIndex: track.streamIndex, sameAs: track)
+            try reader.read(range: range, table: table) { index, samples in part.add(samples, startingAt: index) }
+          }
           return part.envelope()
         }
       }
@@ -118,5 +129,6 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
     next = part.firstIndex + part.values.count
   }
   let envelope = Envelope(rate: options.rate, firstIndex: ordered.first?.firstIndex ?? 0, values: values)
-  return AudioEnvelope(track: track, envelope: envelope, threadsUsed: ranges.count)
+  return AudioEnvelope(
+    track: track, envelope: envelope, threadsUsed: ranges.count, indexedRanges: indices.count { $0 != nil })
 }

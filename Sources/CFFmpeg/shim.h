@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -66,6 +69,16 @@ static inline void cffmpeg_log_callback(void *avcl, int level, const char *fmt,
 static inline void cffmpeg_install_log_capture(int passthroughLevel) {
   *cffmpeg_passthrough_level() = passthroughLevel;
   av_log_set_callback(cffmpeg_log_callback);
+}
+
+/// Fixes glibc's mmap threshold at `bytes` (see
+/// `ProcessMemory.returnLargeBlocksWhenFreed`); elsewhere a no-op.
+static inline void cffmpeg_fix_mmap_threshold(int bytes) {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, bytes);
+#else
+  (void)bytes;
+#endif
 }
 
 static inline void cffmpeg_clear_last_error(void) { cffmpeg_last_error_buffer()[0] = 0; }

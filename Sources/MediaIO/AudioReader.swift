@@ -22,11 +22,8 @@ public struct AudioReader: ~Copyable {
   private var mono: [Float] = []
   /// The first decoded frame, converted at open time (to learn where sample 0 sits).
   private var pending: (index: Int64, count: Int)?
-  /// Decoder timestamp (seconds) of sample 0, as FFmpeg's decoder reports it.
-  private let decoderOrigin: Double
-  /// The same in samples, where the time base is whole samples.
-  private let decoderOriginTicks: Int64
-  private let timeBase: (num: Int64, den: Int64)
+  /// Where sample 0 sits, as FFmpeg's decoder stamps it.
+  private let clock: SampleClock
   private var nextIndex: Int64 = 0
   private var finished = false
 
@@ -82,10 +79,11 @@ public struct AudioReader: ~Copyable {
     self.packet = packet
     self.frame = frame
     self.mono = mono
-    self.timeBase = (Int64(streamTimeBase.num), Int64(streamTimeBase.den))
-    self.decoderOrigin = origin
     let ticksPerSample = Int64(streamTimeBase.den) / max(1, Int64(streamTimeBase.num) * Int64(rate))
-    self.decoderOriginTicks = ticksPerSample > 0 ? Int64((origin * Double(streamTimeBase.den) / Double(streamTimeBase.num)).rounded()) / ticksPerSample : 0
+    self.clock = SampleClock(
+      sampleRate: rate, timeBase: (Int64(streamTimeBase.num), Int64(streamTimeBase.den)), origin: origin,
+      originTicks: ticksPerSample > 0
+        ? Int64((origin * Double(streamTimeBase.den) / Double(streamTimeBase.num)).rounded()) / ticksPerSample : 0)
     self.pending = (0, first.count)
     self.nextIndex = Int64(first.count)
     self.finished = done
@@ -178,6 +176,7 @@ public struct AudioReader: ~Copyable {
     }
     let path = track.path
     let stream = track.streamIndex
+    let timeBase = clock.timeBase
     let tolerance = max(2, (timeBase.num * Int64(track.sampleRate) + timeBase.den - 1) / timeBase.den + 1)
     let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: stream, underlying: $0) }
     while true {
@@ -188,7 +187,7 @@ public struct AudioReader: ~Copyable {
           var index = nextIndex
           if let stamp = frame.bestEffortTimestamp {
             let seconds = Double(stamp) * Double(timeBase.num) / Double(timeBase.den)
-            let stamped = Int64(((seconds - decoderOrigin) * Double(track.sampleRate)).rounded())
+            let stamped = Int64(((seconds - clock.origin) * Double(track.sampleRate)).rounded())
             if abs(stamped - index) > tolerance { index = stamped }  // a gap or an overlap
           }
           deliver(index: index, count: frame.sampleCount, body)
@@ -241,79 +240,44 @@ public struct AudioReader: ~Copyable {
       }
       return
     }
-    var lead = preroll
-    attempt: for _ in 0..<4 {
-      pending = nil
-      finished = false
-      let target = max(decoderOrigin, decoderOrigin + Double(range.lowerBound) / Double(track.sampleRate) - lead)
-      let ticks = Int64((target * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
-      do throws(FFmpegError) {
-        FFmpegLog.clear()
-        try check("av_seek_frame", av_seek_frame(input.context, Int32(stream), ticks, AVSEEK_FLAG_BACKWARD))
-        avcodec_flush_buffers(decoder.context)
-      } catch {
-        throw wrap(error)
-      }
-      var placedFirst = false
-      while !finished {
-        do throws(FFmpegError) {
-          if try input.read(into: packet) {
-            guard packet.streamIndex == stream else { continue }
-            do throws(FFmpegError) {
-              try decoder.send(packet)
-            } catch where !placedFirst && error.isInvalidData {
-              continue  // pre-roll: a frame whose history was skipped
-            }
-          } else {
-            try decoder.sendEndOfStream()
-            finished = true
+    pending = nil
+    do throws(FFmpegError) {
+      finished = try decodeRange(
+        range, table: table, preroll: preroll, clock: clock, decoder: decoder, resampler: &resampler,
+        packet: packet, frame: frame, mono: &mono,
+        seek: { (tick) throws(FFmpegError) in
+          FFmpegLog.clear()
+          try check("av_seek_frame", av_seek_frame(input.context, Int32(stream), tick, AVSEEK_FLAG_BACKWARD))
+        },
+        next: { (packet) throws(FFmpegError) -> Bool in
+          while try input.read(into: packet) {
+            if packet.streamIndex == stream { return true }
           }
-          while try decoder.receive(into: frame) == .frame {
-            defer { frame.unref() }
-            let index: Int64
-            if let table {
-              let position = frame.pointer.pointee.pkt_pos
-              guard let placed = table.sample(atPosition: position) else {
-                throw FFmpegError(code: cffmpeg_invaliddata, function: "av_read_frame", logged: "packet at byte \(position) is not in the packet table")
-              }
-              index = placed
-            } else {
-              guard let stamp = frame.bestEffortTimestamp else {
-                throw FFmpegError(code: cffmpeg_invaliddata, function: "avcodec_receive_frame", logged: "a frame without a timestamp after a seek")
-              }
-              // Exact: the caller checked seekTimestampsAreExact (a time base of whole samples).
-              let ticksPerSample = timeBase.den / (timeBase.num * Int64(track.sampleRate))
-              index = stamp / ticksPerSample - decoderOriginTicks
-            }
-            if !placedFirst {
-              placedFirst = true
-              if index > range.lowerBound {
-                lead *= 2  // the seek landed after the range: start earlier
-                continue attempt
-              }
-            }
-            if index >= range.upperBound {
-              return
-            }
-            try resampler.convert(frame, into: &mono)
-            let count = Int64(frame.sampleCount)
-            let low = max(index, range.lowerBound)
-            let high = min(index + count, range.upperBound)
-            if high > low {
-              mono.withUnsafeBufferPointer { all in
-                body(low, UnsafeBufferPointer(rebasing: all[Int(low - index)..<Int(high - index)]))
-              }
-            }
-          }
-        } catch {
-          throw wrap(error)
-        }
-      }
-      return
+          return false
+        }, body)
+    } catch {
+      throw wrap(error)
     }
-    throw .readFailed(
-      path: path, stream: stream,
-      underlying: FFmpegError(code: cffmpeg_invaliddata, function: "av_seek_frame", logged: "could not seek before sample \(range.lowerBound)"))
+  }
+
+  /// A copy of the demuxer's index entries that a read of `range` needs
+  /// (with the pre-roll of every retry), for an `IndexedRangeReader` to
+  /// decode the range on another thread without a demuxer of its own. Nil
+  /// unless the track's seek timestamps are exact (MP4/MOV) and the index
+  /// covers the range. Make it before this reader reads on: FFmpeg lends
+  /// index entries only until its next call on the file.
+  public func packetIndex(covering range: Range<Int64>, preroll: Double = 0.5) -> PacketIndex? {
+    let clock = self.clock
+    let track = self.track
+    guard track.seekTimestampsAreExact, clock.ticksPerSample > 0, range.lowerBound > 0 else { return nil }
+    let upper = min(range.upperBound, track.endSample ?? range.upperBound)
+    guard upper < Int64.max / 2 / clock.ticksPerSample - Int64(track.sampleRate) else { return nil }
+    // decodeRange doubles the lead up to three times.
+    let low = clock.seekTick(forSample: range.lowerBound, lead: preroll * 8)
+    let high = (upper + clock.originTicks + Int64(track.sampleRate)) * clock.ticksPerSample
+    return input.withStream(track.streamIndex) { stream in
+      PacketIndex(stream: stream, from: low, through: high, track: track, clock: clock)
+    } ?? nil
   }
 
   /// Clips a block to `track.endSample` and hands it over.

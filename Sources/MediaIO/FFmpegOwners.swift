@@ -151,14 +151,19 @@ struct Decoder: ~Copyable {
 
   /// Opens the decoder for `stream`; returns nil when this FFmpeg build has none.
   init?(stream: UnsafeMutablePointer<AVStream>, threads: Int = 1) throws(FFmpegError) {
-    guard let parameters = stream.pointee.codecpar,
-      let codec = avcodec_find_decoder(parameters.pointee.codec_id)
-    else { return nil }
+    guard let parameters = stream.pointee.codecpar else { return nil }
+    try self.init(parameters: parameters, timeBase: stream.pointee.time_base, threads: threads)
+  }
+
+  /// Opens a decoder for a stream described by `parameters` whose packets
+  /// are stamped in `timeBase`; returns nil when this FFmpeg build has none.
+  init?(parameters: UnsafePointer<AVCodecParameters>, timeBase: AVRational, threads: Int = 1) throws(FFmpegError) {
+    guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else { return nil }
     guard let allocated = avcodec_alloc_context3(codec) else { throw .outOfMemory }
     var owned: UnsafeMutablePointer<AVCodecContext>? = allocated
     do {
       try check("avcodec_parameters_to_context", avcodec_parameters_to_context(allocated, parameters))
-      allocated.pointee.pkt_timebase = stream.pointee.time_base
+      allocated.pointee.pkt_timebase = timeBase
       allocated.pointee.thread_count = Int32(threads)
       FFmpegLog.clear()
       try check("avcodec_open2", avcodec_open2(allocated, codec, nil))
@@ -194,5 +199,26 @@ struct Decoder: ~Copyable {
     default:
       throw FFmpegError(code: rc, function: "avcodec_receive_frame", logged: FFmpegLog.lastError)
     }
+  }
+}
+
+/// A private copy of a stream's codec parameters (`AVCodecParameters`), to
+/// open a decoder on another thread than the demuxer's. Immutable once made.
+final class CodecParameters: @unchecked Sendable {
+  let pointer: UnsafeMutablePointer<AVCodecParameters>
+
+  init?(copying source: UnsafePointer<AVCodecParameters>) {
+    guard let allocated = avcodec_parameters_alloc() else { return nil }
+    var owned: UnsafeMutablePointer<AVCodecParameters>? = allocated
+    guard avcodec_parameters_copy(allocated, source) >= 0 else {
+      avcodec_parameters_free(&owned)
+      return nil
+    }
+    pointer = allocated
+  }
+
+  deinit {
+    var owned: UnsafeMutablePointer<AVCodecParameters>? = pointer
+    avcodec_parameters_free(&owned)
   }
 }

@@ -40,6 +40,7 @@ extension MediaAlign {
     }
 
     func run() async throws {
+      ProcessMemory.returnLargeBlocksWhenFreed()
       let result: AudioEnvelope
       do {
         result = try await audioEnvelope(
