@@ -18,12 +18,27 @@ public func isSeriesPath(_ path: String) -> Bool {
 
 /// Probes each path in turn (`.csv`, `.tsv` and `.txt` as time series, the
 /// rest as media); a bad file becomes a failed outcome and the rest go on.
-public func probe(paths: [String], options: ProbeOptions, csv: CSVOptions = CSVOptions()) -> [ProbeOutcome] {
+/// `timing(path, step, seconds)`, if given, hears how long a CSV's `read`
+/// and `describe` steps took (for benchmarks).
+public func probe(
+  paths: [String], options: ProbeOptions, csv: CSVOptions = CSVOptions(),
+  timing: ((String, String, Double) -> Void)? = nil
+) -> [ProbeOutcome] {
   var outcomes: [ProbeOutcome] = []
+  let clock = ContinuousClock()
+  func seconds(since start: ContinuousClock.Instant) -> Double {
+    let d = clock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
   for path in paths {
     if isSeriesPath(path) {
       do throws(SeriesError) {
-        outcomes.append(.series(SeriesInfo(try CSVReader.read(path: path, options: csv))))
+        let start = clock.now
+        let table = try CSVReader.read(path: path, options: csv)
+        timing?(path, "read", seconds(since: start))
+        let described = clock.now
+        outcomes.append(.series(SeriesInfo(table)))
+        timing?(path, "describe", seconds(since: described))
       } catch {
         outcomes.append(.failed(path: path, message: error.description))
       }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Reads sensor CSVs (see `CSVOptions`) into a `TimeSeriesTable`.
 ///
 /// Streaming: the file is read in 1 MiB chunks and parsed straight into
@@ -12,6 +15,14 @@ public enum CSVReader {
   static let typingRows = 256
 
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws(SeriesError) -> TimeSeriesTable {
+    try read(path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, blockSize: 2 << 20)
+  }
+
+  /// - Parameters:
+  ///   - threads: blocks parsed at once on the all-numeric fast path
+  ///     (`NumericBlocks`); 0 reads every row with the record scanner.
+  ///   - blockSize: bytes per block (whole lines; a longer line grows it).
+  static func read(path: String, options: CSVOptions, threads: Int, blockSize: Int) throws(SeriesError) -> TimeSeriesTable {
     let file = try ChunkedFile(path: path)
     if file.size == 0 { throw .empty(path: path) }
     _ = try file.refill()
@@ -20,9 +31,19 @@ public enum CSVReader {
       ?? detectDelimiter(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[0..<min(file.end, 1 << 16)]))
     var scanner = RecordScanner(file: file, path: path, delimiter: delimiter)
     var builder = TableBuilder(path: path, options: options, delimiter: delimiter, fileSize: file.size)
+    var blocksTried = threads < 1
     while try scanner.next() {
       builder.bytesConsumed = file.consumed
       try builder.add(&scanner)
+      // Once the sample has typed the columns, the rest may go in blocks.
+      if builder.typed && !blocksTried {
+        blocksTried = true
+        if let layout = builder.blockLayout,
+          try builder.readBlocks(file, scanner: &scanner, layout: layout, threads: threads, blockSize: blockSize)
+        {
+          break
+        }
+      }
     }
     return try builder.finish()
   }
@@ -276,16 +297,20 @@ private struct TableBuilder {
       }
     }
     guard let value, value.isFinite else {
-      let text = scanner.fieldString(timeIndex)
-      let hint: String
-      switch mode! {
-      case .number: hint = text.isEmpty ? "every row needs a time; fill or remove this row" : "the column holds numbers above; fix this value"
-      case .iso: hint = "the column holds ISO 8601 date-times above; fix this value"
-      case .format(let format): hint = "it does not match --time-format '\(format)'"
-      }
-      throw .badTime(path: path, line: scanner.line, column: names[timeIndex], value: text, hint: hint)
+      throw badTime(line: scanner.line, value: scanner.fieldString(timeIndex))
     }
     return value
+  }
+
+  /// The error for a time cell that does not parse in the chosen mode.
+  func badTime(line: Int, value text: String) -> SeriesError {
+    let hint: String
+    switch mode {
+    case .number?, nil: hint = text.isEmpty ? "every row needs a time; fill or remove this row" : "the column holds numbers above; fix this value"
+    case .iso?: hint = "the column holds ISO 8601 date-times above; fix this value"
+    case .format(let format)?: hint = "it does not match --time-format '\(format)'"
+    }
+    return .badTime(path: path, line: line, column: names[timeIndex ?? 0], value: text, hint: hint)
   }
 
   func chooseMode(_ scanner: inout RecordScanner, field: Int) throws(SeriesError) -> TimeMode {
@@ -399,6 +424,100 @@ private struct TableBuilder {
     return TimeSeriesTable(
       path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times, columns: series,
       firstDataLine: firstDataLine, warnings: warnings)
+  }
+}
+
+extension TableBuilder {
+  /// How `NumericBlocks` lays out a record, when every column is a number
+  /// and rows need no sorting; nil otherwise.
+  var blockLayout: NumericBlocks.Layout? {
+    guard typed, !options.sort, !textFlags.contains(true) else { return nil }
+    var slots = [Int](repeating: -1, count: names.count)
+    for (c, field) in fieldIndices.enumerated() { slots[field] = c }
+    return NumericBlocks.Layout(
+      fieldCount: names.count, slots: slots, columnCount: columns.count, timeField: timeIndex, timeMode: mode,
+      delimiter: delimiter, decimalComma: decimalComma)
+  }
+
+  /// Reads the rest of the file in blocks of whole lines, `threads` blocks
+  /// at a time, parsed in parallel while the next ones are read, and
+  /// appends them in order. Returns false when it stopped at a block
+  /// holding a quote: that block and the rest are pushed back into `file`
+  /// for the record scanner, which resumes at their line.
+  mutating func readBlocks(
+    _ file: ChunkedFile, scanner: inout RecordScanner, layout: NumericBlocks.Layout, threads: Int, blockSize: Int
+  ) throws(SeriesError) -> Bool {
+    var line = scanner.upcomingLine
+    let cutter = NumericBlocks.Cutter(file: file, blockSize: blockSize)
+    let outputs = (0..<threads).map { _ in NumericBlocks.Parsed() }
+    var current = try cutter.next(threads)
+    while !current.isEmpty {
+      let quoted = current.firstIndex { $0.holdsQuote }
+      let count = quoted ?? current.count
+      // One more task than blocks: it reads the next blocks meanwhile.
+      let (batch, reading) = (current, NumericBlocks.Reading(cutter: cutter, count: quoted == nil ? threads : 0))
+      DispatchQueue.concurrentPerform(iterations: count + 1) { k in
+        if k < count { NumericBlocks.parse(batch[k], layout: layout, into: outputs[k]) } else { reading.run() }
+      }
+      let next = try reading.result()
+      for k in 0..<count {
+        try append(outputs[k], startLine: line)
+        line += outputs[k].lines
+      }
+      if let quoted {
+        file.pushBack(cutter.remainder(from: current[quoted...]))
+        scanner.resume(atLine: line)
+        return false
+      }
+      cutter.recycle(current)
+      current = next
+    }
+    return true
+  }
+
+  /// Appends a parsed block whose first line is `startLine`, with the
+  /// checks the record scanner's path makes at its rows.
+  mutating func append(_ parsed: NumericBlocks.Parsed, startLine: Int) throws(SeriesError) {
+    if parsed.rows > 0, timeIndex != nil {
+      // The block's first row against the row before it.
+      if parsed.firstTime < previousTime {
+        throw .timeBackwards(
+          path: path, line: startLine + parsed.firstRowLine, column: timeName ?? "time",
+          previous: String(decoding: previousBytes, as: UTF8.self),
+          value: String(decoding: parsed.firstTimeText, as: UTF8.self))
+      }
+      if parsed.firstTime == previousTime { duplicates += 1 }
+    }
+    switch parsed.problem {
+    case .ragged(let at, let fields)?:
+      throw .raggedRow(path: path, line: startLine + at, fields: fields, expected: names.count)
+    case .badTime(let at, let value)?:
+      throw badTime(line: startLine + at, value: value)
+    case .backwards(let at, let previous, let value)?:
+      throw .timeBackwards(path: path, line: startLine + at, column: timeName ?? "time", previous: previous, value: value)
+    case nil:
+      break
+    }
+    if timeIndex != nil {
+      times.append(contentsOf: parsed.column(columns.count))
+      if parsed.rows > 0 {
+        previousTime = parsed.lastTime
+        previousBytes = parsed.lastTimeText
+      }
+    } else {
+      let rate = options.rate ?? 1
+      for r in 0..<parsed.rows { times.append(Double(rows + r) / rate) }
+    }
+    for c in columns.indices {
+      numberColumns[c].append(contentsOf: parsed.column(c))
+      missingCounts[c] += parsed.missing[c]
+      columns[c].unreadable += parsed.unreadable[c]
+      for (at, text) in parsed.firstUnreadable[c] where columns[c].firstUnreadable.count < 3 {
+        columns[c].firstUnreadable.append((startLine + at, text))
+      }
+    }
+    duplicates += parsed.duplicates
+    rows += parsed.rows
   }
 }
 

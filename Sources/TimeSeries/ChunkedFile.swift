@@ -17,6 +17,7 @@ final class ChunkedFile {
   /// Bytes consumed (before `start`).
   var consumed: Int64 { totalRead - Int64(end - start) }
   let size: Int64
+  let path: String
 
   init(path: String, chunk: Int = 1 << 20) throws(SeriesError) {
     var status = stat()
@@ -29,12 +30,47 @@ final class ChunkedFile {
     guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
     self.fd = fd
     self.size = Int64(status.st_size)
+    self.path = path
     buffer = .allocate(byteCount: chunk, alignment: 16)
   }
 
   deinit {
     close(fd)
     buffer.deallocate()
+  }
+
+  /// The unconsumed bytes, lent to `body`, and then consumed.
+  func takeUnconsumed(_ body: (UnsafeRawBufferPointer) -> Void) {
+    body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[start..<end]))
+    start = end
+  }
+
+  /// Reads up to `count` bytes past the buffered ones into `target`
+  /// (bypassing the buffer); 0 at the end of the file.
+  func readAhead(into target: UnsafeMutableRawPointer, count: Int) throws(SeriesError) -> Int {
+    if atEOF || count == 0 { return 0 }
+    while true {
+      let n = read(fd, target, count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+      }
+      if n == 0 { atEOF = true }
+      totalRead += Int64(n)
+      return n
+    }
+  }
+
+  /// Makes `bytes` (read ahead, not used) the unconsumed data again.
+  func pushBack(_ bytes: UnsafeRawBufferPointer) {
+    precondition(start == end, "push back only after the buffer is consumed")
+    if bytes.count > buffer.count {
+      buffer.deallocate()
+      buffer = .allocate(byteCount: bytes.count, alignment: 16)
+    }
+    if let from = bytes.baseAddress, bytes.count > 0 { buffer.baseAddress!.copyMemory(from: from, byteCount: bytes.count) }
+    start = 0
+    end = bytes.count
   }
 
   /// Moves the unconsumed bytes to the front and reads more (growing the
@@ -59,7 +95,7 @@ final class ChunkedFile {
       let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
       if n < 0 {
         if errno == EINTR { continue }
-        throw .unreadable(path: "", reason: String(cString: strerror(errno)))
+        throw .unreadable(path: path, reason: String(cString: strerror(errno)))
       }
       if n == 0 {
         atEOF = true

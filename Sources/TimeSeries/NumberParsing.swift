@@ -82,7 +82,7 @@ func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
   return negative ? -value : value
 }
 
-private let powersOfTen: [Double] = (0...22).map { (e: Int) -> Double in
+let powersOfTen: [Double] = (0...22).map { (e: Int) -> Double in
   var p = 1.0
   for _ in 0..<e { p *= 10 }
   return p

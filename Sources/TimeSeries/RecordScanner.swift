@@ -31,6 +31,15 @@ struct RecordScanner {
     scratch.reserveCapacity(256)
   }
 
+  /// The 1-based line where the next record starts.
+  var upcomingLine: Int { nextLine }
+
+  /// Continues at line `line` after another reader took the records
+  /// before it (and pushed the rest back into the file).
+  mutating func resume(atLine line: Int) {
+    nextLine = line
+  }
+
   /// The bytes of field `i` of the current record, lent to `body`.
   @inline(__always)
   func withField<R>(_ i: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {

@@ -29,6 +29,9 @@ extension MediaAlign {
     @Flag(name: .long, help: "Decode every audio stream to count samples, even where packets are exact.")
     var decodeAudio = false
 
+    @Flag(help: .hidden)
+    var timings = false
+
     @OptionGroup(title: "Sensor CSV options")
     var series: SeriesOptions
 
@@ -38,8 +41,11 @@ extension MediaAlign {
     }
 
     func run() throws {
+      // --timings (hidden, for Scripts/bench-csv.sh): how long each CSV's
+      // read and describe steps took, on stderr.
       let outcomes = AlignKit.probe(
-        paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio), csv: series.csvOptions)
+        paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio), csv: series.csvOptions,
+        timing: timings ? { path, step, seconds in printError("timing \(path) \(step) \(String(format: "%.4f", seconds)) s") } : nil)
       var failed = 0
       for case .failed(_, let message) in outcomes {
         failed += 1
