@@ -236,12 +236,11 @@ struct NumericBlocks {
   private static func parse(_ block: Block, layout: Layout, powers: UnsafeBufferPointer<Double>, into out: Parsed) {
     let p = UnsafePointer(block.base)
     let n = block.count
-    var newlines = 0
-    for i in 0..<n where p[i] == 10 { newlines += 1 }
-    let lines = newlines + (n > 0 && p[n - 1] != 10 ? 1 : 0)
-    out.reset(capacity: lines, columns: layout.columnCount)
-    out.lines = lines
-    let capacity = lines
+    // A row takes at least one byte per field (its delimiters and newline):
+    // room for every row without counting them first (only the rows'
+    // pages are touched).
+    let capacity = n / max(1, layout.fieldCount) + 1
+    out.reset(capacity: capacity, columns: layout.columnCount)
     let values = out.values
     let timeBase = values + layout.columnCount * capacity
     let delimiter = layout.delimiter
@@ -371,6 +370,7 @@ struct NumericBlocks {
       }
     }
     out.rows = row
+    out.lines = line + 1
     out.missing = missing
     out.unreadable = unreadable
     if timeField >= 0 && row > 0 {
