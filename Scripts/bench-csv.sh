@@ -49,10 +49,12 @@ for _ in range(3):
 print('%.3f' % best)" "$f")
   whole=$(best "$venv/bin/python" -c "import sys, pandas as pd; f = sys.argv[1]; $read_py" "$f")
   ma=$(best "$bin" probe "$f")
+  # mediaalign's read alone, timed inside the process (probe --timings), best of 3.
+  maread=$(for _ in 1 2 3; do "$bin" probe --timings "$f" 2>&1 >/dev/null | awk '$4 == "read" {print $5}'; done | sort -g | head -1)
   printf '  %-44s %7s s\n' "pandas, read only (in process)" "$inproc" "pandas, whole process (python + import + read)" "$whole" \
-    "mediaalign probe, whole process" "$ma"
-  awk -v i="$inproc" -v w="$whole" -v m="$ma" 'BEGIN{
-    printf "  mediaalign vs pandas read only: %.2f x faster; vs pandas whole process: %.2f x faster (target >= 2, and <= 1 s)\n", i/m, w/m }'
+    "mediaalign, read only (in process)" "$maread" "mediaalign probe, whole process" "$ma"
+  awk -v i="$inproc" -v w="$whole" -v r="$maread" -v m="$ma" 'BEGIN{
+    printf "  read only: mediaalign %.2f x faster than pandas; whole process: %.2f x faster (target >= 2, and <= 1 s)\n", i/r, w/m }'
   if [ -x /usr/bin/time ]; then
     r=$(rss "$bin" probe "$f")
     awk -v r="$r" -v p="$payload_kb" 'BEGIN{printf "  peak RSS %d KB = %.2f x the numeric payload of %d KB (target <= 3)\n", r, r/p, p}'

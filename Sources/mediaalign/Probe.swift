@@ -45,7 +45,10 @@ extension MediaAlign {
       // read and describe steps took, on stderr.
       let outcomes = AlignKit.probe(
         paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio), csv: series.csvOptions,
-        timing: timings ? { path, step, seconds in printError("timing \(path) \(step) \(String(format: "%.4f", seconds)) s") } : nil)
+        timing: timings
+          ? { path, step, seconds in
+            FileHandle.standardError.write(Data("mediaalign: timing \(path) \(step) \(String(format: "%.4f", seconds)) s\n".utf8))
+          } : nil)
       var failed = 0
       for case .failed(_, let message) in outcomes {
         failed += 1
