@@ -19,67 +19,88 @@
 func parseDouble(_ bytes: UnsafeRawBufferPointer) -> Double? {
   let count = bytes.count
   guard count > 0, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-  var i = 0
+  guard let number = DecimalScan(base, 0, count) else { return nil }
+  // No digits: `inf`, `nan` and the like (or nothing) are strtod's.
+  guard number.digits > 0 else { return slowParse(bytes) }
+  guard number.end == count else { return nil }
+  return powersOfTen.withUnsafeBufferPointer { number.exactValue(powersOfTen: $0.baseAddress!) } ?? slowParse(bytes)
+}
+
+/// A plain decimal number `[+-]digits[.digits][(e|E)[+-]digits]` scanned
+/// from `p[start..<n]` up to the first byte that cannot continue it: every
+/// digit (leading zeros included) in `mantissa` (wrapping past 19 digits,
+/// which `digits` tells), the decimal exponent, and where it stopped.
+struct DecimalScan {
   var negative = false
-  let first = base[0]
-  if first == 45 || first == 43 {  // - +
-    negative = first == 45
-    i = 1
-  }
-  // Every digit, leading zeros included, goes into the significand; more
-  // than 19 of them takes the slow path (rare in sensor data).
   var mantissa: UInt64 = 0
-  let integerStart = i
-  while i < count {
-    let d = base[i] &- 48
-    if d > 9 { break }
-    mantissa = mantissa &* 10 &+ UInt64(d)
-    i += 1
-  }
-  var digits = i - integerStart
+  var digits = 0
   var exponent = 0
-  if i < count && base[i] == 46 {  // .
-    i += 1
-    let fractionStart = i
-    while i < count {
-      let d = base[i] &- 48
+  var end: Int
+
+  /// nil when an exponent marker has no digits (`1e`, `2E+`).
+  @inline(__always)
+  init?(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) {
+    var i = start
+    if i < n && (p[i] == 45 || p[i] == 43) {  // - +
+      negative = p[i] == 45
+      i += 1
+    }
+    let integerStart = i
+    while i < n {
+      let d = p[i] &- 48
       if d > 9 { break }
       mantissa = mantissa &* 10 &+ UInt64(d)
       i += 1
     }
-    exponent = fractionStart - i
-    digits += i - fractionStart
-  }
-  guard digits > 0 else { return slowParse(bytes) }
-  if i < count {
-    guard base[i] | 0x20 == 101 else { return nil }  // e E
-    i += 1
-    var expNegative = false
-    if i < count && (base[i] == 45 || base[i] == 43) {
-      expNegative = base[i] == 45
+    digits = i - integerStart
+    if i < n && p[i] == 46 {  // .
       i += 1
+      let fractionStart = i
+      while i < n {
+        let d = p[i] &- 48
+        if d > 9 { break }
+        mantissa = mantissa &* 10 &+ UInt64(d)
+        i += 1
+      }
+      exponent = fractionStart - i
+      digits += i - fractionStart
     }
-    var value = 0
-    let expStart = i
-    while i < count {
-      let d = base[i] &- 48
-      if d > 9 { return nil }
-      if value < 100_000 { value = value * 10 + Int(d) }
+    if digits > 0 && i < n && p[i] | 0x20 == 101 {  // e E
       i += 1
+      var expNegative = false
+      if i < n && (p[i] == 45 || p[i] == 43) {
+        expNegative = p[i] == 45
+        i += 1
+      }
+      var value = 0
+      let expStart = i
+      while i < n {
+        let d = p[i] &- 48
+        if d > 9 { break }
+        if value < 100_000 { value = value * 10 + Int(d) }
+        i += 1
+      }
+      guard i > expStart else { return nil }
+      exponent += expNegative ? -value : value
     }
-    guard i > expStart else { return nil }
-    exponent += expNegative ? -value : value
+    end = i
   }
-  if digits > 19 || mantissa > (1 << 53) || exponent < -22 || exponent > 22 {
-    return slowParse(bytes)
+
+  /// Clinger's fast path: with at most 19 digits, a significand within
+  /// 2^53 and a decimal exponent within ±22, `m · 10^e` (or `m / 10^-e`) is
+  /// one correctly rounded operation on exact operands, so it equals
+  /// `strtod`'s result. nil outside that range.
+  @inline(__always)
+  func exactValue(powersOfTen: UnsafePointer<Double>) -> Double? {
+    guard digits > 0, digits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+    var value = Double(mantissa)
+    if exponent < 0 {
+      value /= powersOfTen[-exponent]
+    } else if exponent > 0 {
+      value *= powersOfTen[exponent]
+    }
+    return negative ? -value : value
   }
-  var value = Double(mantissa)
-  if exponent < 0 {
-    value /= powersOfTen[-exponent]
-  } else if exponent > 0 {
-    value *= powersOfTen[exponent]
-  }
-  return negative ? -value : value
 }
 
 let powersOfTen: [Double] = (0...22).map { (e: Int) -> Double in

@@ -380,70 +380,20 @@ struct NumericBlocks {
   }
 }
 
-/// A plain decimal number at `p[i...]` that runs to a field's end (the
-/// delimiter, a newline, a CR before a newline or the end of the block):
-/// its value and where it ends; nil for anything else. Takes exactly the
+/// A plain decimal number at `p[start...]` that runs to a field's end
+/// (the delimiter, a newline, a CR before a newline or the end, `n`): its
+/// value and where it ends; nil for anything else. Takes exactly the
 /// numbers `parseDouble` takes on its fast path, with the same result.
 @inline(__always)
 func fastNumber(
   _ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, delimiter: UInt8, powersOfTen: UnsafePointer<Double>
 ) -> (Double, Int)? {
-  var i = start
-  var negative = false
-  if i < n && (p[i] == 45 || p[i] == 43) {  // - +
-    negative = p[i] == 45
-    i += 1
-  }
-  var mantissa: UInt64 = 0
-  let integerStart = i
-  while i < n {
-    let d = p[i] &- 48
-    if d > 9 { break }
-    mantissa = mantissa &* 10 &+ UInt64(d)
-    i += 1
-  }
-  var digits = i - integerStart
-  var exponent = 0
-  if i < n && p[i] == 46 {  // .
-    i += 1
-    let fractionStart = i
-    while i < n {
-      let d = p[i] &- 48
-      if d > 9 { break }
-      mantissa = mantissa &* 10 &+ UInt64(d)
-      i += 1
-    }
-    exponent = fractionStart - i
-    digits += i - fractionStart
-  }
-  if i < n && p[i] | 0x20 == 101 {  // e E
-    i += 1
-    var expNegative = false
-    if i < n && (p[i] == 45 || p[i] == 43) {
-      expNegative = p[i] == 45
-      i += 1
-    }
-    var value = 0
-    let expStart = i
-    while i < n {
-      let d = p[i] &- 48
-      if d > 9 { break }
-      if value < 100_000 { value = value * 10 + Int(d) }
-      i += 1
-    }
-    guard i > expStart else { return nil }
-    exponent += expNegative ? -value : value
-  }
+  guard let number = DecimalScan(p, start, n) else { return nil }
+  let i = number.end
   if i < n {
     let b = p[i]
     guard b == delimiter || b == 10 || (b == 13 && (i + 1 == n || p[i + 1] == 10)) else { return nil }
   }
-  guard digits > 0, digits <= 19, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
-  var value = Double(mantissa)
-  if exponent < 0 {
-    value /= powersOfTen[-exponent]
-  } else if exponent > 0 {
-    value *= powersOfTen[exponent]
-  }
-  return (negative ? -value : value, i)
+  guard let value = number.exactValue(powersOfTen: powersOfTen) else { return nil }
+  return (value, i)
 }
