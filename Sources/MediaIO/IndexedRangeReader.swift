@@ -36,9 +36,6 @@ public struct PacketIndex: Sendable {
   let runs: [Run]
   let sizes: [UInt32]
 
-  /// Packets in the copy.
-  public var packetCount: Int { sizes.count }
-
   /// The run and packet within it of the last packet stamped at or before
   /// `tick` (the first packet when none is).
   func locate(tick: Int64) -> (run: Int, offset: Int) {
@@ -191,7 +188,7 @@ public struct IndexedRangeReader: ~Copyable {
           return true
         }, body)
     } catch {
-      if error.function == "read" {
+      if error.function == "read" && error.code == cffmpeg_eof {
         throw .truncated(path: track.path, detail: error.logged ?? "a packet lies past the end of the file")
       }
       throw .readFailed(path: track.path, stream: track.streamIndex, underlying: error)

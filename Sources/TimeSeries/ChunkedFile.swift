@@ -91,19 +91,8 @@ final class ChunkedFile {
       buffer.deallocate()
       buffer = bigger
     }
-    while true {
-      let n = read(fd, buffer.baseAddress! + end, buffer.count - end)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-      }
-      if n == 0 {
-        atEOF = true
-        return false
-      }
-      end += n
-      totalRead += Int64(n)
-      return true
-    }
+    let n = try readAhead(into: buffer.baseAddress! + end, count: buffer.count - end)
+    end += n
+    return n > 0
   }
 }
