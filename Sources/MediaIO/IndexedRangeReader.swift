@@ -110,7 +110,6 @@ extension PacketIndex {
 /// reading the packets' bytes itself (no demuxer): the samples are exactly
 /// those `AudioReader.read(range:table:)` delivers.
 public struct IndexedRangeReader: ~Copyable {
-  public var track: AudioTrack { index.track }
   private let index: PacketIndex
   private let decoder: Decoder
   private var resampler = Resampler()

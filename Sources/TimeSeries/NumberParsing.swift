@@ -45,25 +45,12 @@ struct DecimalScan {
       negative = p[i] == 45
       i += 1
     }
-    let integerStart = i
-    while i < n {
-      let d = p[i] &- 48
-      if d > 9 { break }
-      mantissa = mantissa &* 10 &+ UInt64(d)
-      i += 1
-    }
-    digits = i - integerStart
+    digits = Self.appendDigits(p, &i, n, to: &mantissa)
     if i < n && p[i] == 46 {  // .
       i += 1
-      let fractionStart = i
-      while i < n {
-        let d = p[i] &- 48
-        if d > 9 { break }
-        mantissa = mantissa &* 10 &+ UInt64(d)
-        i += 1
-      }
-      exponent = fractionStart - i
-      digits += i - fractionStart
+      let fraction = Self.appendDigits(p, &i, n, to: &mantissa)
+      exponent = -fraction
+      digits += fraction
     }
     if digits > 0 && i < n && p[i] | 0x20 == 101 {  // e E
       i += 1
@@ -84,6 +71,20 @@ struct DecimalScan {
       exponent += expNegative ? -value : value
     }
     end = i
+  }
+
+  /// Appends the run of digits at `p[i..<n]` to `mantissa` (wrapping),
+  /// moves `i` past it and returns its length.
+  @inline(__always)
+  private static func appendDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, to mantissa: inout UInt64) -> Int {
+    let start = i
+    while i < n {
+      let d = p[i] &- 48
+      if d > 9 { break }
+      mantissa = mantissa &* 10 &+ UInt64(d)
+      i += 1
+    }
+    return i - start
   }
 
   /// Clinger's fast path: with at most 19 digits, a significand within
