@@ -15,14 +15,15 @@ public enum CSVReader {
   static let typingRows = 256
 
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws(SeriesError) -> TimeSeriesTable {
-    try read(path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, blockSize: 2 << 20)
+    try read(path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, pieceSize: 1 << 20)
   }
 
   /// - Parameters:
   ///   - threads: blocks parsed at once on the all-numeric fast path
   ///     (`NumericBlocks`); 0 reads every row with the record scanner.
-  ///   - blockSize: bytes per block (whole lines; a longer line grows it).
-  static func read(path: String, options: CSVOptions, threads: Int, blockSize: Int) throws(SeriesError) -> TimeSeriesTable {
+  ///   - pieceSize: bytes per piece (lines that start in it; the last one
+  ///     runs on to its newline).
+  static func read(path: String, options: CSVOptions, threads: Int, pieceSize: Int) throws(SeriesError) -> TimeSeriesTable {
     let file = try ChunkedFile(path: path)
     if file.size == 0 { throw .empty(path: path) }
     _ = try file.refill()
@@ -31,7 +32,8 @@ public enum CSVReader {
       ?? detectDelimiter(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[0..<min(file.end, 1 << 16)]))
     var scanner = RecordScanner(file: file, path: path, delimiter: delimiter)
     var builder = TableBuilder(path: path, options: options, delimiter: delimiter, fileSize: file.size)
-    var blocksTried = threads < 1
+    // Pieces are read by offset: a pipe or a terminal goes line by line.
+    var blocksTried = threads < 1 || !file.isRegular
     while try scanner.next() {
       builder.bytesConsumed = file.consumed
       try builder.add(&scanner)
@@ -39,7 +41,7 @@ public enum CSVReader {
       if builder.typed && !blocksTried {
         blocksTried = true
         if let layout = builder.blockLayout,
-          try builder.readBlocks(file, scanner: &scanner, layout: layout, threads: threads, blockSize: blockSize)
+          try builder.readPieces(file, scanner: &scanner, layout: layout, threads: threads, pieceSize: pieceSize)
         {
           break
         }
@@ -439,47 +441,87 @@ extension TableBuilder {
       delimiter: delimiter, decimalComma: decimalComma)
   }
 
-  /// Reads the rest of the file in blocks of whole lines, `threads` blocks
-  /// at a time, parsed in parallel while the next ones are read, and
-  /// appends them in order. Returns false when it stopped at a block
-  /// holding a quote: that block and the rest are pushed back into `file`
-  /// for the record scanner, which resumes at their line.
-  mutating func readBlocks(
-    _ file: ChunkedFile, scanner: inout RecordScanner, layout: NumericBlocks.Layout, threads: Int, blockSize: Int
+  /// Reads the rest of the file in pieces of whole lines, `threads` at a
+  /// time, each loaded and parsed by its own thread, straight into the
+  /// final column arrays: in each round every thread parses its piece and
+  /// copies the piece it parsed in the round before (whose place in the
+  /// columns is known by then) to the columns. Between rounds the new
+  /// pieces are checked in file order (`check`). Returns false when it
+  /// stopped at a piece holding a quote: the file is set to that piece's
+  /// first line for the record scanner, which resumes there.
+  mutating func readPieces(
+    _ file: ChunkedFile, scanner: inout RecordScanner, layout: NumericBlocks.Layout, threads: Int, pieceSize: Int
   ) throws(SeriesError) -> Bool {
+    let pieces = NumericBlocks.Pieces(fd: file.fd, path: path, start: file.consumed, end: file.size, pieceSize: pieceSize)
+    let work = PieceWork(pieces: pieces, layout: layout, rate: options.rate, threads: threads)
     var line = scanner.upcomingLine
-    let cutter = NumericBlocks.Cutter(file: file, blockSize: blockSize)
-    let outputs = (0..<threads).map { _ in NumericBlocks.Parsed() }
-    var current = try cutter.next(threads)
-    while !current.isEmpty {
-      let quoted = current.firstIndex { $0.holdsQuote }
-      let count = quoted ?? current.count
-      // One more task than blocks: it reads the next blocks meanwhile.
-      let (batch, reading) = (current, NumericBlocks.Reading(cutter: cutter, count: quoted == nil ? threads : 0))
-      DispatchQueue.concurrentPerform(iterations: count + 1) { k in
-        if k < count { NumericBlocks.parse(batch[k], layout: layout, into: outputs[k]) } else { reading.run() }
+    var next = 0
+    var failure: SeriesError?
+    var resumeAt: Int64?
+    let columnCount = columns.count
+    var capacity = max(estimatedRows(), rows + 1)
+    while true {
+      var grow = false
+      let arrays = withUninitializedColumns(count: columnCount + 1, capacity: capacity) { targets -> Int in
+        // What is read so far moves to the new arrays.
+        var done = times.count
+        for c in 0..<columnCount {
+          numberColumns[c].withUnsafeBufferPointer { targets[c].initialize(from: $0.baseAddress!, count: $0.count) }
+          numberColumns[c] = []
+        }
+        times.withUnsafeBufferPointer { targets[columnCount].initialize(from: $0.baseAddress!, count: $0.count) }
+        times = []
+        work.targets = targets
+        while true {
+          let waiting = work.pending.reduce(0) { $0 + $1.parsed.rows }
+          if done + waiting > capacity {
+            grow = true
+            capacity = max(capacity + capacity / 2, done + waiting + rows / 4 + 1)
+            return done
+          }
+          let parsing = failure == nil && resumeAt == nil ? min(threads, pieces.count - next) : 0
+          if parsing == 0 && work.pending.isEmpty { return done }
+          work.round(first: next, count: parsing)
+          next += parsing
+          done += waiting
+          // The new pieces, in file order.
+          for k in 0..<parsing where failure == nil && resumeAt == nil {
+            let parsed = work.fresh[k]
+            if let error = parsed.failure {
+              failure = error
+            } else if parsed.quoted {
+              resumeAt = parsed.offset
+            } else {
+              do throws(SeriesError) {
+                try check(parsed, startLine: line)
+                work.pending.append((parsed, rows - parsed.rows))
+                line += parsed.lines
+              } catch {
+                failure = error
+              }
+            }
+          }
+        }
       }
-      let next = try reading.result()
-      for k in 0..<count {
-        try append(outputs[k], startLine: line)
-        line += outputs[k].lines
-      }
-      if let quoted {
-        file.pushBack(cutter.remainder(from: current[quoted...]))
-        scanner.resume(atLine: line)
-        return false
-      }
-      cutter.recycle(current)
-      current = next
+      numberColumns = Array(arrays[0..<columnCount])
+      times = arrays[columnCount]
+      if !grow { break }
+    }
+    if let failure { throw failure }
+    if let resumeAt {
+      try file.seek(to: resumeAt)
+      scanner.resume(atLine: line)
+      return false
     }
     return true
   }
 
-  /// Appends a parsed block whose first line is `startLine`, with the
-  /// checks the record scanner's path makes at its rows.
-  mutating func append(_ parsed: NumericBlocks.Parsed, startLine: Int) throws(SeriesError) {
+  /// Checks a parsed piece whose first line is `startLine` as the record
+  /// scanner's path checks its rows, and counts it in (rows, duplicates,
+  /// missing and unreadable cells); its values are copied later.
+  mutating func check(_ parsed: NumericBlocks.Parsed, startLine: Int) throws(SeriesError) {
     if parsed.rows > 0, timeIndex != nil {
-      // The block's first row against the row before it.
+      // The piece's first row against the row before it.
       if parsed.firstTime < previousTime {
         throw .timeBackwards(
           path: path, line: startLine + parsed.firstRowLine, column: timeName ?? "time",
@@ -498,18 +540,11 @@ extension TableBuilder {
     case nil:
       break
     }
-    if timeIndex != nil {
-      times.append(contentsOf: parsed.column(columns.count))
-      if parsed.rows > 0 {
-        previousTime = parsed.lastTime
-        previousBytes = parsed.lastTimeText
-      }
-    } else {
-      let rate = options.rate ?? 1
-      for r in 0..<parsed.rows { times.append(Double(rows + r) / rate) }
+    if timeIndex != nil && parsed.rows > 0 {
+      previousTime = parsed.lastTime
+      previousBytes = parsed.lastTimeText
     }
     for c in columns.indices {
-      numberColumns[c].append(contentsOf: parsed.column(c))
       missingCounts[c] += parsed.missing[c]
       columns[c].unreadable += parsed.unreadable[c]
       for (at, text) in parsed.firstUnreadable[c] where columns[c].firstUnreadable.count < 3 {
@@ -519,6 +554,102 @@ extension TableBuilder {
     duplicates += parsed.duplicates
     rows += parsed.rows
   }
+}
+
+/// The threads' side of `readPieces`: per thread two pieces' buffers (the
+/// one it parses now and the one parsed in the round before, waiting to
+/// be copied), and the column arrays to copy into.
+private final class PieceWork: @unchecked Sendable {
+  let pieces: NumericBlocks.Pieces
+  let layout: NumericBlocks.Layout
+  let rate: Double?
+  private var blocks: [NumericBlocks.Block]
+  private var outputs: [NumericBlocks.Parsed]
+  private var round = 0
+  /// This round's parsed pieces, in file order.
+  private(set) var fresh: [NumericBlocks.Parsed] = []
+  /// Checked pieces and the row where each goes, to copy next round.
+  var pending: [(parsed: NumericBlocks.Parsed, row: Int)] = []
+  /// One per column, the time column last.
+  var targets: [UnsafeMutablePointer<Double>] = []
+
+  init(pieces: NumericBlocks.Pieces, layout: NumericBlocks.Layout, rate: Double?, threads: Int) {
+    self.pieces = pieces
+    self.layout = layout
+    self.rate = rate
+    let slots = 2 * max(1, threads)
+    let room = min(pieces.pieceSize, Int(max(0, pieces.end - pieces.start))) + 8192
+    blocks = (0..<slots).map { _ in NumericBlocks.Block(capacity: room) }
+    outputs = (0..<slots).map { _ in NumericBlocks.Parsed() }
+  }
+
+  /// Parses pieces `first ..< first + count` (one a thread) while the
+  /// pending pieces are copied to `targets`; then the new pieces are
+  /// `fresh` and nothing is pending.
+  func round(first: Int, count: Int) {
+    let half = blocks.count / 2
+    let base = (round % 2) * half
+    round += 1
+    let copies = pending
+    fresh = (0..<count).map { outputs[base + $0] }
+    DispatchQueue.concurrentPerform(iterations: max(count, copies.count)) { k in
+      if k < count {
+        let block = blocks[base + k]
+        let out = outputs[base + k]
+        do throws(SeriesError) {
+          try pieces.load(first + k, into: block)
+          if block.holdsQuote {
+            out.reset(capacity: 0, columns: layout.columnCount)
+            out.quoted = true
+          } else {
+            NumericBlocks.parse(block, layout: layout, into: out)
+          }
+          out.offset = block.offset
+        } catch {
+          out.reset(capacity: 0, columns: layout.columnCount)
+          out.failure = error
+        }
+      }
+      if k < copies.count { copy(copies[k].parsed, to: copies[k].row) }
+    }
+    pending = []
+  }
+
+  private func copy(_ parsed: NumericBlocks.Parsed, to row: Int) {
+    guard parsed.rows > 0 else { return }
+    for c in 0..<layout.columnCount {
+      (targets[c] + row).initialize(from: parsed.column(c).baseAddress!, count: parsed.rows)
+    }
+    let times = targets[layout.columnCount] + row
+    if let rate, layout.timeField == nil {
+      for r in 0..<parsed.rows { times[r] = Double(row + r) / rate }
+    } else {
+      times.initialize(from: parsed.column(layout.columnCount).baseAddress!, count: parsed.rows)
+    }
+  }
+}
+
+/// `count` new arrays of `capacity` Doubles whose storage is lent to
+/// `body` before anything is in it; `body` returns how many leading
+/// elements it initialised in each (the same in all).
+func withUninitializedColumns(
+  count: Int, capacity: Int, _ body: ([UnsafeMutablePointer<Double>]) -> Int
+) -> [[Double]] {
+  var pointers: [UnsafeMutablePointer<Double>] = []
+  var arrays: [[Double]] = []
+  func level(_ k: Int) -> Int {
+    if k == count { return body(pointers) }
+    var rows = 0
+    let array = [Double](unsafeUninitializedCapacity: max(1, capacity)) { buffer, initialized in
+      pointers.append(buffer.baseAddress!)
+      rows = level(k + 1)
+      initialized = rows
+    }
+    arrays.append(array)
+    return rows
+  }
+  _ = level(0)
+  return arrays.reversed()
 }
 
 extension String {

@@ -18,6 +18,8 @@ final class ChunkedFile {
   var consumed: Int64 { totalRead - Int64(end - start) }
   let size: Int64
   let path: String
+  /// A regular file (it can be read at any offset).
+  let isRegular: Bool
 
   init(path: String, chunk: Int = 1 << 20) throws(SeriesError) {
     var status = stat()
@@ -30,6 +32,7 @@ final class ChunkedFile {
     guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
     self.fd = fd
     self.size = Int64(status.st_size)
+    isRegular = (status.st_mode & S_IFMT) == S_IFREG
     self.path = path
     buffer = .allocate(byteCount: chunk, alignment: 16)
   }
@@ -59,6 +62,17 @@ final class ChunkedFile {
       totalRead += Int64(n)
       return n
     }
+  }
+
+  /// Drops the buffered bytes and goes on reading at `offset`.
+  func seek(to offset: Int64) throws(SeriesError) {
+    guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+      throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
+    start = 0
+    end = 0
+    atEOF = false
+    totalRead = offset
   }
 
   /// Makes `bytes` (read ahead, not used) the unconsumed data again.

@@ -54,23 +54,56 @@ struct DecimalScan {
     }
     if digits > 0 && i < n && p[i] | 0x20 == 101 {  // e E
       i += 1
-      var expNegative = false
-      if i < n && (p[i] == 45 || p[i] == 43) {
-        expNegative = p[i] == 45
-        i += 1
-      }
-      var value = 0
-      let expStart = i
-      while i < n {
-        let d = p[i] &- 48
-        if d > 9 { break }
-        if value < 100_000 { value = value * 10 + Int(d) }
-        i += 1
-      }
-      guard i > expStart else { return nil }
-      exponent += expNegative ? -value : value
+      guard let value = Self.exponentDigits(p, &i, n) else { return nil }
+      exponent += value
     }
     end = i
+  }
+
+  /// The same scan for bytes followed by a byte that is no digit, sign,
+  /// dot or `e` (`NumericBlocks.Block` puts a zero after its bytes): the
+  /// loops need no bounds checks, and the sign takes no branch.
+  @inline(__always)
+  init?(padded p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) {
+    var i = start
+    // The sign without a branch (signs of sensor values are random).
+    let first = p[i]
+    negative = first == 45
+    i &+= first == 45 || first == 43 ? 1 : 0
+    digits = Self.appendDigitsPadded(p, &i, to: &mantissa)
+    if p[i] == 46 {  // .
+      i += 1
+      let fraction = Self.appendDigitsPadded(p, &i, to: &mantissa)
+      exponent = -fraction
+      digits += fraction
+    }
+    if p[i] | 0x20 == 101 && digits > 0 {  // e E
+      i += 1
+      guard let value = Self.exponentDigits(p, &i, n) else { return nil }
+      exponent += value
+    }
+    end = i
+  }
+
+  /// The signed exponent after an `e`: `[+-]digits` at `p[i..<n]` (moves
+  /// `i` past it); nil without digits. Saturates far beyond Double's range.
+  @inline(__always)
+  private static func exponentDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int) -> Int? {
+    var negative = false
+    if i < n && (p[i] == 45 || p[i] == 43) {
+      negative = p[i] == 45
+      i += 1
+    }
+    var value = 0
+    let start = i
+    while i < n {
+      let d = p[i] &- 48
+      if d > 9 { break }
+      if value < 100_000 { value = value * 10 + Int(d) }
+      i += 1
+    }
+    guard i > start else { return nil }
+    return negative ? -value : value
   }
 
   /// Appends the run of digits at `p[i..<n]` to `mantissa` (wrapping),
@@ -87,6 +120,19 @@ struct DecimalScan {
     return i - start
   }
 
+  /// `appendDigits` where a non-digit follows the run.
+  @inline(__always)
+  private static func appendDigitsPadded(_ p: UnsafePointer<UInt8>, _ i: inout Int, to mantissa: inout UInt64) -> Int {
+    let start = i
+    while true {
+      let d = p[i] &- 48
+      if d > 9 { break }
+      mantissa = mantissa &* 10 &+ UInt64(d)
+      i &+= 1
+    }
+    return i &- start
+  }
+
   /// Clinger's fast path: with at most 19 digits, a significand within
   /// 2^53 and a decimal exponent within ±22, `m · 10^e` (or `m / 10^-e`) is
   /// one correctly rounded operation on exact operands, so it equals
@@ -100,7 +146,7 @@ struct DecimalScan {
     } else if exponent > 0 {
       value *= powersOfTen[exponent]
     }
-    return negative ? -value : value
+    return Double(bitPattern: value.bitPattern | (negative ? 1 << 63 : 0))
   }
 }
 

@@ -61,6 +61,13 @@ struct NumericBlocks {
     var firstTimeText: [UInt8] = []
     var lastTimeText: [UInt8] = []
     var problem: Problem?
+    /// The piece holds a quote character: not parsed (the record scanner
+    /// reads from its first line on).
+    var quoted = false
+    /// Where the piece's first line starts in the file.
+    var offset: Int64 = 0
+    /// Reading the piece failed.
+    var failure: SeriesError?
 
     deinit { values.deallocate() }
 
@@ -86,6 +93,8 @@ struct NumericBlocks {
       firstTimeText = []
       lastTimeText = []
       problem = nil
+      quoted = false
+      failure = nil
     }
 
     func column(_ c: Int) -> UnsafeBufferPointer<Double> {
@@ -93,116 +102,102 @@ struct NumericBlocks {
     }
   }
 
-  /// The next blocks, read by one task of a parallel round.
-  final class Reading: @unchecked Sendable {
-    private let cutter: Cutter
-    private let count: Int
-    private var blocks: [Block] = []
-    private var failure: SeriesError?
+  /// The unread part of a regular file, cut into pieces of about
+  /// `pieceSize` bytes that any thread can load on its own (`pread`):
+  /// piece `k` holds the lines that *start* in its byte range, so the
+  /// last one runs past the range to its newline and the first starts
+  /// after the previous piece's last one.
+  final class Pieces: @unchecked Sendable {
+    let fd: Int32
+    let path: String
+    /// The first unread byte (a line start) and the file's size.
+    let start: Int64
+    let end: Int64
+    let pieceSize: Int
+    let count: Int
 
-    init(cutter: Cutter, count: Int) {
-      self.cutter = cutter
-      self.count = count
+    init(fd: Int32, path: String, start: Int64, end: Int64, pieceSize: Int) {
+      self.fd = fd
+      self.path = path
+      self.start = start
+      self.end = end
+      self.pieceSize = max(1, pieceSize)
+      count = end > start ? Int((end - start + Int64(self.pieceSize) - 1) / Int64(self.pieceSize)) : 0
     }
 
-    func run() {
-      guard count > 0 else { return }
-      do { blocks = try cutter.next(count) } catch { failure = error }
-    }
-
-    func result() throws(SeriesError) -> [Block] {
-      if let failure { throw failure }
-      return blocks
-    }
-  }
-
-  /// Cuts the unread part of a file into blocks of whole lines, reusing
-  /// the buffers of blocks already appended.
-  final class Cutter {
-    let file: ChunkedFile
-    let blockSize: Int
-    /// A partial last line, for the next block.
-    private var carry: Block
-    private var spare: [Block] = []
-    private var atEnd = false
-
-    init(file: ChunkedFile, blockSize: Int) {
-      self.file = file
-      self.blockSize = blockSize
-      carry = Block(capacity: blockSize)
-      file.takeUnconsumed { carry.append($0) }
-    }
-
-    /// Up to `count` blocks; none at the end of the file.
-    func next(_ count: Int) throws(SeriesError) -> [Block] {
-      var blocks: [Block] = []
-      while blocks.count < count && !(atEnd && carry.count == 0) {
-        let block = carry
-        carry = spare.popLast() ?? Block(capacity: blockSize)
-        carry.count = 0
-        // Cut after the last newline within `blockSize` bytes (after the
-        // first one past it for a longer line); at the end, take the rest.
-        var cut: Int
-        while true {
-          while !atEnd && block.count < blockSize {
-            block.reserve(blockSize)
-            try read(into: block)
-          }
-          if atEnd && block.count <= blockSize {
-            cut = block.count
-            break
-          }
-          let base = block.base
-          var k = min(block.count, blockSize) - 1
-          while k >= 0 && base[k] != 10 { k -= 1 }
-          if k >= 0 {
-            cut = k + 1
-            break
-          }
-          k = blockSize
-          while k < block.count && base[k] != 10 { k += 1 }
-          if k < block.count {
-            cut = k + 1
-            break
-          }
-          if atEnd {
-            cut = block.count
-            break
-          }
-          block.reserve(block.count * 2)
-          try read(into: block)
+    /// Reads piece `k` into `block`: `block.bytes(first..<count)` are its
+    /// whole lines (the last may lack its newline at the end of the
+    /// file); `block.offset` is where they start in the file.
+    func load(_ k: Int, into block: Block) throws(SeriesError) {
+      let low = start + Int64(k) * Int64(pieceSize)
+      let high = min(low + Int64(pieceSize), end)
+      // From the byte before the range (to see whether a line starts at
+      // its first byte) to a little past it (the last line's rest).
+      let from = k == 0 ? low : low - 1
+      block.count = 0
+      block.reserve(Int(high - from) + 4096)
+      var atEnd = false
+      try read(into: block, at: from, count: Int(high - from) + 4096, atEnd: &atEnd)
+      let base = block.base
+      var first = 0
+      if k > 0 {
+        // The first line starts after the first newline at or after `low - 1`.
+        guard let newline = memchr(base, 10, block.count) else {
+          block.first = block.count
+          block.offset = from + Int64(block.count)
+          return
         }
-        if cut < block.count {
-          carry.append(UnsafeRawBufferPointer(start: block.base + cut, count: block.count - cut))
-          block.count = cut
-        }
-        if block.count > 0 { blocks.append(block) } else { spare.append(block) }
+        first = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
       }
-      return blocks
+      if from + Int64(first) >= high {
+        // No line starts in the range (a line longer than a piece).
+        block.first = block.count
+        block.count = block.first
+        block.offset = from + Int64(first)
+        return
+      }
+      // The last line ends at the first newline at or after `high - 1`.
+      var scanFrom = Int(high - 1 - from)
+      while true {
+        if scanFrom < block.count, let newline = memchr(base + scanFrom, 10, block.count - scanFrom) {
+          block.count = UnsafeRawPointer(newline) - UnsafeRawPointer(block.base) + 1
+          break
+        }
+        if atEnd { break }
+        scanFrom = max(scanFrom, block.count)
+        block.reserve(block.count * 2)
+        try read(into: block, at: from + Int64(block.count), count: block.bytes.count - block.count, atEnd: &atEnd)
+      }
+      block.first = first
+      block.offset = from + Int64(first)
     }
 
-    private func read(into block: Block) throws(SeriesError) {
-      let n = try file.readAhead(into: block.bytes.baseAddress! + block.count, count: block.bytes.count - block.count)
-      if n == 0 { atEnd = true } else { block.count += n }
-    }
-
-    func recycle(_ blocks: [Block]) { spare.append(contentsOf: blocks) }
-
-    /// `blocks` and the partial line after them, as one run of bytes.
-    func remainder(from blocks: ArraySlice<Block>) -> UnsafeRawBufferPointer {
-      let rest = Block(capacity: 0)
-      for block in blocks { rest.append(UnsafeRawBufferPointer(start: block.base, count: block.count)) }
-      rest.append(UnsafeRawBufferPointer(start: carry.base, count: carry.count))
-      carry.count = 0
-      spare.append(rest)  // keeps the bytes alive for the caller's copy
-      return UnsafeRawBufferPointer(start: rest.base, count: rest.count)
+    /// Appends up to `count` bytes at `offset` to `block`; `atEnd` when
+    /// the file ended first.
+    private func read(into block: Block, at offset: Int64, count: Int, atEnd: inout Bool) throws(SeriesError) {
+      var done = 0
+      while done < count {
+        let n = pread(fd, block.bytes.baseAddress! + block.count, count - done, off_t(offset) + off_t(done))
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        if n == 0 {
+          atEnd = true
+          return
+        }
+        block.count += n
+        done += n
+      }
     }
   }
 
-  /// Whole lines of the file, in a buffer of its own.
+  /// A piece's bytes: `base[first..<count]`, from `offset` in the file.
   final class Block: @unchecked Sendable {
     var bytes: UnsafeMutableRawBufferPointer
     var count = 0
+    var first = 0
+    var offset: Int64 = 0
 
     init(capacity: Int) { bytes = .allocate(byteCount: max(capacity, 64), alignment: 16) }
     deinit { bytes.deallocate() }
@@ -225,175 +220,261 @@ struct NumericBlocks {
       bytes = bigger
     }
 
-    var holdsQuote: Bool { count > 0 && memchr(bytes.baseAddress!, 34, count) != nil }
+    /// Zero bytes after the data, for scans that read eight bytes at a time.
+    func pad() {
+      reserve(count + 16)
+      (bytes.baseAddress! + count).initializeMemory(as: UInt8.self, repeating: 0, count: 16)
+    }
+
+    var holdsQuote: Bool { count > first && memchr(base + first, 34, count - first) != nil }
   }
 
   /// Parses one block of whole lines (the last may lack its newline).
+  ///
+  /// Each row is first tried on the fast path: every field a plain
+  /// number (`fastNumber`) written straight to its column, the time
+  /// field parsed in its mode, nothing else looked at. A row where any
+  /// field is something else (a missing or unreadable cell, a decimal
+  /// comma, too few or too many fields) is read again from its start by
+  /// `generalRow`, which counts and reports what it finds.
   static func parse(_ block: Block, layout: Layout, into out: Parsed) {
-    powersOfTen.withUnsafeBufferPointer { parse(block, layout: layout, powers: $0, into: out) }
-  }
-
-  private static func parse(_ block: Block, layout: Layout, powers: UnsafeBufferPointer<Double>, into out: Parsed) {
-    let p = UnsafePointer(block.base)
-    let n = block.count
+    block.pad()
+    let p = UnsafePointer(block.base + block.first)
+    let n = block.count - block.first
     // A row takes at least one byte per field (its delimiters and newline):
     // room for every row without counting them first (only the rows'
     // pages are touched).
     let capacity = n / max(1, layout.fieldCount) + 1
     out.reset(capacity: capacity, columns: layout.columnCount)
-    let values = out.values
-    let timeBase = values + layout.columnCount * capacity
-    let delimiter = layout.delimiter
     let fieldCount = layout.fieldCount
+    let timeBase = out.values + layout.columnCount * capacity
+    // Each field's column: where its row 0 goes.
+    let targets = UnsafeMutablePointer<UnsafeMutablePointer<Double>>.allocate(capacity: max(1, fieldCount))
+    defer { targets.deallocate() }
+    for f in 0..<fieldCount {
+      targets[f] = layout.slots[f] < 0 ? timeBase : out.values + layout.slots[f] * capacity
+    }
+    var state = RowState(
+      p: p, n: n, layout: layout, targets: targets, tens: powersOfTenPointer, missing: out.missing,
+      unreadable: out.unreadable)
+    let delimiter = layout.delimiter
     let timeField = layout.timeField ?? -1
-    // Numeric times in seconds take the fused parse; other modes the general one.
+    // Numeric times in seconds take the fused parse; a time field in
+    // another mode is parsed in its mode (`parsedTimeField`).
     var fusedTime = false
     if case .number(let divisor)? = layout.timeMode, divisor == 1 { fusedTime = true }
-    var missing = out.missing
-    var unreadable = out.unreadable
+    let parsedTimeField = fusedTime ? -1 : timeField
+    let tens = state.tens
     var row = 0
     var line = -1
     var i = 0
+    var duplicates = 0
     var previousTime = -Double.infinity
-    var previousCell = (start: 0, end: 0)
-    let tens = powers.baseAddress!
-    layout.slots.withUnsafeBufferPointer { slots in
-      rows: while i < n {
-        line += 1
-        // A blank line (empty, or a lone CR before the newline or the end).
-        if p[i] == 10 {
+    var previousRowStart = 0
+    rows: while i < n {
+      line += 1
+      // A blank line (empty, or a lone CR before the newline or the end).
+      if p[i] == 10 {
+        i += 1
+        continue
+      }
+      if p[i] == 13 && (i + 1 == n || p[i + 1] == 10) {
+        i += 2
+        continue
+      }
+      let rowStart = i
+      var field = 0
+      var fast = true
+      while true {
+        if field == parsedTimeField {
+          let start = i
+          var k = i
+          while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
+          var end = k
+          if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
+          timeBase[row] = state.time(UnsafeRawBufferPointer(start: p + start, count: end - start))
+          i = k
+        } else {
+          guard let (value, end) = fastNumber(p, i, n, delimiter: delimiter, powersOfTen: tens) else {
+            fast = false
+            break
+          }
+          targets[field][row] = value
+          i = end
+          if p[i] == 13 { i += 1 }
+        }
+        field += 1
+        if p[i] == delimiter && i < n {
+          if field == fieldCount {
+            fast = false
+            break
+          }
           i += 1
           continue
         }
-        if p[i] == 13 && (i + 1 == n || p[i + 1] == 10) {
-          i += 2
-          continue
-        }
-        var field = 0
-        var time = 0.0
-        var timeCell = (start: 0, end: 0)
-        while true {
-          let start = i
-          var value: Double
-          var end: Int
-          var general = true
-          if let (v, e) = fastNumber(p, i, n, delimiter: delimiter, powersOfTen: tens), field != timeField || fusedTime {
-            value = v
-            end = e
-            i = e
-            general = false
-          } else {
-            value = 0
-            end = 0
-          }
-          if general {
-            var k = i
-            while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
-            i = k
-            end = k
-            if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
-          }
-          // The terminator: a delimiter, a CR before the newline, the newline, or the end.
-          if i < n && p[i] == 13 { i += 1 }
-          if field < fieldCount {
-            let cell = UnsafeRawBufferPointer(start: p + start, count: end - start)
-            if field == timeField {
-              if general {
-                let parsed: Double?
-                switch layout.timeMode {
-                case .number(let divisor)?: parsed = numericTime(cell, divisor: divisor, decimalComma: layout.decimalComma)
-                case .iso?: parsed = parseISO8601(cell)
-                case .format(let format)?: parsed = format.parse(cell)
-                case nil: parsed = nil
-                }
-                value = parsed ?? .nan
-              }
-              time = value
-              timeCell = (start, end)
-            } else {
-              let slot = slots[field]
-              if general {
-                if let v = parseDouble(cell) {
-                  value = v
-                } else if isMissing(cell) {
-                  value = .nan
-                } else if let v = parseNumber(cell, decimalComma: layout.decimalComma) {
-                  value = v
-                } else {
-                  value = .nan
-                  unreadable[slot] += 1
-                  if out.firstUnreadable[slot].count < 3 {
-                    out.firstUnreadable[slot].append((line, String(decoding: cell, as: UTF8.self)))
-                  }
-                }
-                if value.isNaN { missing[slot] += 1 }
-              }
-              values[slot * capacity + row] = value
-            }
-          }
-          field += 1
-          if i < n && p[i] == delimiter {
-            i += 1
-            continue
-          }
-          if i < n { i += 1 }  // the newline
+        if field != fieldCount {
+          fast = false
           break
         }
-        if row == 0 { out.firstRowLine = line }
+        if i < n { i += 1 }  // the newline
+        break
+      }
+      if !fast {
+        i = rowStart
+        field = state.generalRow(&i, row: row, line: line)
         if field != fieldCount {
+          if row == 0 { out.firstRowLine = line }
           out.problem = .ragged(line: line, fields: field)
           break rows
         }
-        if timeField >= 0 {
-          guard time.isFinite else {
-            let text = String(decoding: UnsafeRawBufferPointer(start: p + timeCell.start, count: timeCell.end - timeCell.start), as: UTF8.self)
-            out.problem = .badTime(line: line, value: text)
-            break rows
-          }
-          if time < previousTime {
-            let text = { (cell: (start: Int, end: Int)) in
-              String(decoding: UnsafeRawBufferPointer(start: p + cell.start, count: cell.end - cell.start), as: UTF8.self)
-            }
-            out.problem = .backwards(line: line, previous: text(previousCell), value: text(timeCell))
-            break rows
-          }
-          if time == previousTime { out.duplicates += 1 }
-          if row == 0 {
-            out.firstTime = time
-            out.firstTimeText = Array(UnsafeRawBufferPointer(start: p + timeCell.start, count: timeCell.end - timeCell.start))
-          }
-          previousTime = time
-          previousCell = timeCell
-          timeBase[row] = time
-        }
-        row += 1
       }
+      if row == 0 { out.firstRowLine = line }
+      if timeField >= 0 {
+        let time = timeBase[row]
+        guard time.isFinite else {
+          out.problem = .badTime(line: line, value: state.timeText(row: rowStart))
+          break rows
+        }
+        if time < previousTime {
+          out.problem = .backwards(
+            line: line, previous: state.timeText(row: previousRowStart), value: state.timeText(row: rowStart))
+          break rows
+        }
+        if time == previousTime { duplicates += 1 }
+        if row == 0 {
+          out.firstTime = time
+          out.firstTimeText = Array(state.timeText(row: rowStart).utf8)
+        }
+        previousTime = time
+        previousRowStart = rowStart
+      }
+      row += 1
     }
     out.rows = row
     out.lines = line + 1
-    out.missing = missing
-    out.unreadable = unreadable
+    out.duplicates = duplicates
+    out.missing = state.missing
+    out.unreadable = state.unreadable
+    out.firstUnreadable = state.firstUnreadable.isEmpty ? out.firstUnreadable : state.firstUnreadable
     if timeField >= 0 && row > 0 {
       out.lastTime = previousTime
-      out.lastTimeText = Array(UnsafeRawBufferPointer(start: p + previousCell.start, count: previousCell.end - previousCell.start))
+      out.lastTimeText = Array(state.timeText(row: previousRowStart).utf8)
+    }
+  }
+
+  /// What the rows of one block share while it is parsed: the bytes, the
+  /// columns, and the counts the general path keeps.
+  struct RowState {
+    let p: UnsafePointer<UInt8>
+    let n: Int
+    let layout: Layout
+    let targets: UnsafeMutablePointer<UnsafeMutablePointer<Double>>
+    let tens: UnsafePointer<Double>
+    var missing: [Int]
+    var unreadable: [Int]
+    /// Per column, the first unreadable cells (filled on the first one).
+    var firstUnreadable: [[(line: Int, text: String)]] = []
+
+    /// The time cell of the row that starts at `rowStart`, as written.
+    func timeText(row rowStart: Int) -> String {
+      let delimiter = layout.delimiter
+      var start = rowStart
+      for _ in 0..<(layout.timeField ?? 0) {
+        while start < n && p[start] != delimiter && p[start] != 10 { start += 1 }
+        if start < n && p[start] == delimiter { start += 1 }
+      }
+      var k = start
+      while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
+      var end = k
+      if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
+      return String(decoding: UnsafeRawBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+    }
+
+    /// A time cell in the layout's mode; NaN when it does not parse.
+    func time(_ cell: UnsafeRawBufferPointer) -> Double {
+      let parsed: Double?
+      switch layout.timeMode {
+      case .number(let divisor)?: parsed = numericTime(cell, divisor: divisor, decimalComma: layout.decimalComma)
+      case .iso?: parsed = parseISO8601(cell)
+      case .format(let format)?: parsed = format.parse(cell)
+      case nil: parsed = nil
+      }
+      return parsed ?? .nan
+    }
+
+    /// Reads the row at `i` field by field, as the record scanner's path
+    /// does: every cell's value (NaN for missing and unreadable ones,
+    /// counted; the time NaN when it does not parse). Leaves `i` after the
+    /// row and returns how many fields it had.
+    @inline(never)
+    mutating func generalRow(_ i: inout Int, row: Int, line: Int) -> Int {
+      let delimiter = layout.delimiter
+      let fieldCount = layout.fieldCount
+      var field = 0
+      while true {
+        let start = i
+        var k = i
+        while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
+        i = k
+        var end = k
+        if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
+        if field < fieldCount {
+          let cell = UnsafeRawBufferPointer(start: p + start, count: end - start)
+          let slot = layout.slots[field]
+          if slot < 0 {
+            targets[field][row] = time(cell)
+          } else {
+            var value: Double
+            if let v = parseDouble(cell) {
+              value = v
+            } else if isMissing(cell) {
+              value = .nan
+            } else if let v = parseNumber(cell, decimalComma: layout.decimalComma) {
+              value = v
+            } else {
+              value = .nan
+              unreadable[slot] += 1
+              if firstUnreadable.isEmpty { firstUnreadable = Array(repeating: [], count: layout.columnCount) }
+              if firstUnreadable[slot].count < 3 {
+                firstUnreadable[slot].append((line, String(decoding: cell, as: UTF8.self)))
+              }
+            }
+            if value.isNaN { missing[slot] += 1 }
+            targets[field][row] = value
+          }
+        }
+        field += 1
+        if i < n && p[i] == delimiter {
+          i += 1
+          continue
+        }
+        if i < n { i += 1 }  // the newline
+        return field
+      }
     }
   }
 }
+
+/// `powersOfTen` in memory of its own, for the hot loops (no array access).
+nonisolated(unsafe) let powersOfTenPointer: UnsafePointer<Double> = {
+  let pointer = UnsafeMutablePointer<Double>.allocate(capacity: powersOfTen.count)
+  pointer.initialize(from: powersOfTen, count: powersOfTen.count)
+  return UnsafePointer(pointer)
+}()
 
 /// A plain decimal number at `p[start...]` that runs to a field's end
 /// (the delimiter, a newline, a CR before a newline or the end, `n`): its
 /// value and where it ends; nil for anything else. Takes exactly the
 /// numbers `parseDouble` takes on its fast path, with the same result.
-@inline(__always)
+/// At least 8 bytes must be readable after `n`, the first not a digit.
+@_transparent
 func fastNumber(
   _ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, delimiter: UInt8, powersOfTen: UnsafePointer<Double>
 ) -> (Double, Int)? {
-  guard let number = DecimalScan(p, start, n) else { return nil }
+  guard let number = DecimalScan(padded: p, start, n) else { return nil }
   let i = number.end
-  if i < n {
-    let b = p[i]
-    guard b == delimiter || b == 10 || (b == 13 && (i + 1 == n || p[i + 1] == 10)) else { return nil }
-  }
+  let b = p[i]
+  guard b == delimiter || b == 10 || i == n || (b == 13 && (i + 1 == n || p[i + 1] == 10)) else { return nil }
   guard let value = number.exactValue(powersOfTen: powersOfTen) else { return nil }
   return (value, i)
 }
