@@ -578,8 +578,8 @@ private final class PieceWork: @unchecked Sendable {
     self.layout = layout
     self.rate = rate
     let slots = 2 * max(1, threads)
-    let room = min(pieces.pieceSize, Int(max(0, pieces.end - pieces.start))) + 8192
-    blocks = (0..<slots).map { _ in NumericBlocks.Block(capacity: room) }
+    // Buffers for pieces that are read rather than mapped; they grow when used.
+    blocks = (0..<slots).map { _ in NumericBlocks.Block(capacity: 0) }
     outputs = (0..<slots).map { _ in NumericBlocks.Parsed() }
   }
 
@@ -597,14 +597,15 @@ private final class PieceWork: @unchecked Sendable {
         let block = blocks[base + k]
         let out = outputs[base + k]
         do throws(SeriesError) {
-          try pieces.load(first + k, into: block)
-          if block.holdsQuote {
+          let piece = try pieces.load(first + k, into: block)
+          if piece.count > 0 && memchr(piece.bytes, 34, piece.count) != nil {
             out.reset(capacity: 0, columns: layout.columnCount)
             out.quoted = true
           } else {
-            NumericBlocks.parse(block, layout: layout, into: out)
+            NumericBlocks.parse(piece, layout: layout, into: out)
           }
-          out.offset = block.offset
+          out.offset = piece.offset
+          pieces.release(piece)
         } catch {
           out.reset(capacity: 0, columns: layout.columnCount)
           out.failure = error

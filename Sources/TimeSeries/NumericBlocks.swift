@@ -102,11 +102,24 @@ struct NumericBlocks {
     }
   }
 
+  /// A piece's whole lines: `count` bytes at `bytes` that end with a
+  /// newline or are followed by a zero byte (what `parse` needs), and
+  /// where they start in the file.
+  struct Piece {
+    var bytes: UnsafePointer<UInt8>
+    var count: Int
+    var offset: Int64
+  }
+
   /// The unread part of a regular file, cut into pieces of about
-  /// `pieceSize` bytes that any thread can load on its own (`pread`):
-  /// piece `k` holds the lines that *start* in its byte range, so the
-  /// last one runs past the range to its newline and the first starts
-  /// after the previous piece's last one.
+  /// `pieceSize` bytes that any thread can take on its own: piece `k`
+  /// holds the lines that *start* in its byte range, so the last one runs
+  /// past the range to its newline and the first starts after the
+  /// previous piece's last one.
+  ///
+  /// The file is mapped into memory when it can be (no copy; each piece's
+  /// pages are let go once it is parsed, so the mapping does not add to
+  /// the resident memory), else each piece is read with `pread`.
   final class Pieces: @unchecked Sendable {
     let fd: Int32
     let path: String
@@ -115,6 +128,8 @@ struct NumericBlocks {
     let end: Int64
     let pieceSize: Int
     let count: Int
+    /// The whole file, read-only; nil when it could not be mapped.
+    private let mapping: UnsafeMutableRawPointer?
 
     init(fd: Int32, path: String, start: Int64, end: Int64, pieceSize: Int) {
       self.fd = fd
@@ -123,12 +138,59 @@ struct NumericBlocks {
       self.end = end
       self.pieceSize = max(1, pieceSize)
       count = end > start ? Int((end - start + Int64(self.pieceSize) - 1) / Int64(self.pieceSize)) : 0
+      var mapped: UnsafeMutableRawPointer?
+      if count > 0, let address = mmap(nil, Int(end), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED {
+        mapped = address
+      }
+      mapping = mapped
     }
 
-    /// Reads piece `k` into `block`: `block.bytes(first..<count)` are its
-    /// whole lines (the last may lack its newline at the end of the
-    /// file); `block.offset` is where they start in the file.
-    func load(_ k: Int, into block: Block) throws(SeriesError) {
+    deinit {
+      if let mapping { munmap(mapping, Int(end)) }
+    }
+
+    /// Piece `k`'s lines, in the mapping or else read into `block`.
+    func load(_ k: Int, into block: Block) throws(SeriesError) -> Piece {
+      guard let mapping else { return try read(k, into: block) }
+      let base = UnsafePointer(mapping.assumingMemoryBound(to: UInt8.self))
+      let low = Int(start) + k * pieceSize
+      let high = min(low + pieceSize, Int(end))
+      var first = low
+      if k > 0 {
+        // The first line starts after the first newline at or after `low - 1`.
+        guard let newline = memchr(base + low - 1, 10, Int(end) - low + 1) else {
+          return Piece(bytes: base + Int(end), count: 0, offset: end)
+        }
+        first = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+      }
+      // No line starts in the range (a line longer than a piece).
+      if first >= high { return Piece(bytes: base + first, count: 0, offset: Int64(first)) }
+      // The last line ends at the first newline at or after `high - 1`.
+      if let newline = memchr(base + high - 1, 10, Int(end) - high + 1) {
+        let stop = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+        return Piece(bytes: base + first, count: stop - first, offset: Int64(first))
+      }
+      // The file's last line has no newline: a copy, with the zero after it.
+      block.count = 0
+      block.append(UnsafeRawBufferPointer(start: base + first, count: Int(end) - first))
+      block.pad()
+      return Piece(bytes: UnsafePointer(block.base), count: block.count, offset: Int64(first))
+    }
+
+    /// Lets go of a parsed piece's pages of the mapping (they stay in the
+    /// page cache; only this process's resident memory drops).
+    func release(_ piece: Piece) {
+      guard let mapping, piece.count > 0 else { return }
+      let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+      let from = (Int(bitPattern: piece.bytes) + page - 1) & ~(page - 1)
+      let to = (Int(bitPattern: piece.bytes + piece.count)) & ~(page - 1)
+      let mapped = Int(bitPattern: mapping)
+      guard from >= mapped, to <= mapped + Int(end), to > from else { return }
+      _ = madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED)
+    }
+
+    /// Piece `k` read with `pread` into `block`.
+    private func read(_ k: Int, into block: Block) throws(SeriesError) -> Piece {
       let low = start + Int64(k) * Int64(pieceSize)
       let high = min(low + Int64(pieceSize), end)
       // From the byte before the range (to see whether a line starts at
@@ -138,28 +200,21 @@ struct NumericBlocks {
       block.reserve(Int(high - from) + 4096)
       var atEnd = false
       try read(into: block, at: from, count: Int(high - from) + 4096, atEnd: &atEnd)
-      let base = block.base
       var first = 0
       if k > 0 {
         // The first line starts after the first newline at or after `low - 1`.
-        guard let newline = memchr(base, 10, block.count) else {
-          block.first = block.count
-          block.offset = from + Int64(block.count)
-          return
+        guard let newline = memchr(block.base, 10, block.count) else {
+          return Piece(bytes: UnsafePointer(block.base), count: 0, offset: from + Int64(block.count))
         }
-        first = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+        first = UnsafeRawPointer(newline) - UnsafeRawPointer(block.base) + 1
       }
       if from + Int64(first) >= high {
-        // No line starts in the range (a line longer than a piece).
-        block.first = block.count
-        block.count = block.first
-        block.offset = from + Int64(first)
-        return
+        return Piece(bytes: UnsafePointer(block.base), count: 0, offset: from + Int64(first))
       }
       // The last line ends at the first newline at or after `high - 1`.
       var scanFrom = Int(high - 1 - from)
       while true {
-        if scanFrom < block.count, let newline = memchr(base + scanFrom, 10, block.count - scanFrom) {
+        if scanFrom < block.count, let newline = memchr(block.base + scanFrom, 10, block.count - scanFrom) {
           block.count = UnsafeRawPointer(newline) - UnsafeRawPointer(block.base) + 1
           break
         }
@@ -168,8 +223,8 @@ struct NumericBlocks {
         block.reserve(block.count * 2)
         try read(into: block, at: from + Int64(block.count), count: block.bytes.count - block.count, atEnd: &atEnd)
       }
-      block.first = first
-      block.offset = from + Int64(first)
+      block.pad()
+      return Piece(bytes: UnsafePointer(block.base + first), count: block.count - first, offset: from + Int64(first))
     }
 
     /// Appends up to `count` bytes at `offset` to `block`; `atEnd` when
@@ -192,12 +247,11 @@ struct NumericBlocks {
     }
   }
 
-  /// A piece's bytes: `base[first..<count]`, from `offset` in the file.
+  /// A growable buffer for a piece read with `pread` (or the file's
+  /// last line when it lacks its newline).
   final class Block: @unchecked Sendable {
     var bytes: UnsafeMutableRawBufferPointer
     var count = 0
-    var first = 0
-    var offset: Int64 = 0
 
     init(capacity: Int) { bytes = .allocate(byteCount: max(capacity, 64), alignment: 16) }
     deinit { bytes.deallocate() }
@@ -226,10 +280,10 @@ struct NumericBlocks {
       (bytes.baseAddress! + count).initializeMemory(as: UInt8.self, repeating: 0, count: 16)
     }
 
-    var holdsQuote: Bool { count > first && memchr(base + first, 34, count - first) != nil }
   }
 
-  /// Parses one block of whole lines (the last may lack its newline).
+  /// Parses a piece of whole lines (the last may lack its newline; then
+  /// a zero byte follows it).
   ///
   /// Each row is first tried on the fast path: every field a plain
   /// number (`fastNumber`) written straight to its column, the time
@@ -237,10 +291,9 @@ struct NumericBlocks {
   /// field is something else (a missing or unreadable cell, a decimal
   /// comma, too few or too many fields) is read again from its start by
   /// `generalRow`, which counts and reports what it finds.
-  static func parse(_ block: Block, layout: Layout, into out: Parsed) {
-    block.pad()
-    let p = UnsafePointer(block.base + block.first)
-    let n = block.count - block.first
+  static func parse(_ piece: Piece, layout: Layout, into out: Parsed) {
+    let p = piece.bytes
+    let n = piece.count
     // A row takes at least one byte per field (its delimiters and newline):
     // room for every row without counting them first (only the rows'
     // pages are touched).
