@@ -21,9 +21,12 @@ public enum CSVReader {
   /// - Parameters:
   ///   - threads: blocks parsed at once on the all-numeric fast path
   ///     (`NumericBlocks`); 0 reads every row with the record scanner.
+  ///   - map: pieces come from a mapping of the file (false: `pread`).
   ///   - pieceSize: bytes per piece (lines that start in it; the last one
   ///     runs on to its newline).
-  static func read(path: String, options: CSVOptions, threads: Int, pieceSize: Int) throws(SeriesError) -> TimeSeriesTable {
+  static func read(
+    path: String, options: CSVOptions, threads: Int, pieceSize: Int, map: Bool = true
+  ) throws(SeriesError) -> TimeSeriesTable {
     let file = try ChunkedFile(path: path)
     if file.size == 0 { throw .empty(path: path) }
     _ = try file.refill()
@@ -41,7 +44,7 @@ public enum CSVReader {
       if builder.typed && !blocksTried {
         blocksTried = true
         if let layout = builder.blockLayout,
-          try builder.readPieces(file, scanner: &scanner, layout: layout, threads: threads, pieceSize: pieceSize)
+          try builder.readPieces(file, scanner: &scanner, layout: layout, threads: threads, pieceSize: pieceSize, map: map)
         {
           break
         }
@@ -450,9 +453,11 @@ extension TableBuilder {
   /// stopped at a piece holding a quote: the file is set to that piece's
   /// first line for the record scanner, which resumes there.
   mutating func readPieces(
-    _ file: ChunkedFile, scanner: inout RecordScanner, layout: NumericBlocks.Layout, threads: Int, pieceSize: Int
+    _ file: ChunkedFile, scanner: inout RecordScanner, layout: NumericBlocks.Layout, threads: Int, pieceSize: Int,
+    map: Bool
   ) throws(SeriesError) -> Bool {
-    let pieces = NumericBlocks.Pieces(fd: file.fd, path: path, start: file.consumed, end: file.size, pieceSize: pieceSize)
+    let pieces = NumericBlocks.Pieces(
+      fd: file.fd, path: path, start: file.consumed, end: file.size, pieceSize: pieceSize, map: map)
     let work = PieceWork(pieces: pieces, layout: layout, rate: options.rate, threads: threads)
     var line = scanner.upcomingLine
     var next = 0

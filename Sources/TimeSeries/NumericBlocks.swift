@@ -131,7 +131,8 @@ struct NumericBlocks {
     /// The whole file, read-only; nil when it could not be mapped.
     private let mapping: UnsafeMutableRawPointer?
 
-    init(fd: Int32, path: String, start: Int64, end: Int64, pieceSize: Int) {
+    /// - Parameter map: map the file when it can be (false: always `pread`).
+    init(fd: Int32, path: String, start: Int64, end: Int64, pieceSize: Int, map: Bool = true) {
       self.fd = fd
       self.path = path
       self.start = start
@@ -139,7 +140,7 @@ struct NumericBlocks {
       self.pieceSize = max(1, pieceSize)
       count = end > start ? Int((end - start + Int64(self.pieceSize) - 1) / Int64(self.pieceSize)) : 0
       var mapped: UnsafeMutableRawPointer?
-      if count > 0, let address = mmap(nil, Int(end), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED {
+      if map, count > 0, let address = mmap(nil, Int(end), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED {
         mapped = address
       }
       mapping = mapped

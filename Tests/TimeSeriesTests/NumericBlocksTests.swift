@@ -4,8 +4,8 @@ import TestSupport
 
 @testable import TimeSeries
 
-/// The block reader (all-numeric rows after the typing sample, parsed in
-/// parallel blocks) must give exactly what the record scanner gives: the
+/// The piece reader (all-numeric rows after the typing sample, parsed in
+/// parallel pieces) must give exactly what the record scanner gives: the
 /// same table bit for bit, the same warnings, the same first error. Each
 /// case is a generated file with the awkward parts real exports have.
 @Suite("CSV block reader")
@@ -137,9 +137,11 @@ struct NumericBlocksTests {
     }
   }
 
-  static func read(_ path: String, _ options: CSVOptions, threads: Int, pieceSize: Int) -> Result<TimeSeriesTable, SeriesError> {
+  static func read(
+    _ path: String, _ options: CSVOptions, threads: Int, pieceSize: Int, map: Bool = true
+  ) -> Result<TimeSeriesTable, SeriesError> {
     do throws(SeriesError) {
-      return .success(try CSVReader.read(path: path, options: options, threads: threads, pieceSize: pieceSize))
+      return .success(try CSVReader.read(path: path, options: options, threads: threads, pieceSize: pieceSize, map: map))
     } catch {
       return .failure(error)
     }
@@ -157,11 +159,12 @@ struct NumericBlocksTests {
     } else if v.fault != .quote {
       #expect(scanner.hasPrefix("error"), "\(v): the planted fault was not reported")
     }
-    // Small blocks put many block boundaries (and one line longer than
-    // a block) into the file; one thread and several.
-    for (threads, pieceSize) in [(1, 1 << 20), (2, 97), (3, 1024), (2, 4096)] {
-      let blocks = Self.fingerprint(Self.read(path, options, threads: threads, pieceSize: pieceSize))
-      #expect(blocks == scanner, "\(v), \(threads) threads, \(pieceSize)-byte pieces")
+    // Small pieces put many piece boundaries (and lines longer than a
+    // piece) into the file; one thread and several; the file mapped, and
+    // read with pread.
+    for (threads, pieceSize, map) in [(1, 1 << 20, true), (2, 97, true), (3, 1024, true), (2, 4096, true), (2, 97, false), (3, 1024, false)] {
+      let pieces = Self.fingerprint(Self.read(path, options, threads: threads, pieceSize: pieceSize, map: map))
+      #expect(pieces == scanner, "\(v), \(threads) threads, \(pieceSize)-byte pieces, mapped \(map)")
     }
   }
 
@@ -182,9 +185,9 @@ struct NumericBlocksTests {
     let path = try dir.write("s.csv", lines.joined(separator: "\n") + "\n")
     let scanner = Self.fingerprint(Self.read(path, CSVOptions(), threads: 0, pieceSize: 1 << 20))
     #expect(scanner.hasPrefix("rows 20000,"), "\(scanner.prefix(200))")
-    for (threads, pieceSize) in [(2, 1000), (1, 4096), (3, 65536)] {
-      let pieces = Self.fingerprint(Self.read(path, CSVOptions(), threads: threads, pieceSize: pieceSize))
-      #expect(pieces == scanner, "\(threads) threads, \(pieceSize)-byte pieces")
+    for (threads, pieceSize, map) in [(2, 1000, true), (1, 4096, true), (3, 65536, true), (2, 1000, false)] {
+      let pieces = Self.fingerprint(Self.read(path, CSVOptions(), threads: threads, pieceSize: pieceSize, map: map))
+      #expect(pieces == scanner, "\(threads) threads, \(pieceSize)-byte pieces, mapped \(map)")
     }
   }
 
