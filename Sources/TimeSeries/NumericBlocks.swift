@@ -9,17 +9,20 @@ import Dispatch
 #endif
 
 /// The fast path of `CSVReader` for the rows after the typing sample when
-/// every column is a number: the rest of the file is cut into blocks of
-/// whole lines, parsed on all cores at once, and the blocks' columns are
-/// appended in file order.
+/// every column is a number: the rest of the file is cut into pieces of
+/// whole lines (`Pieces`), each thread takes one piece at a time and parses
+/// it (`parse`), and the pieces' columns go to the final arrays in file
+/// order (`TableBuilder.readPieces`).
 ///
-/// Each field is scanned and parsed in one pass (`fastNumber`); a field it
-/// does not take (a missing token, a decimal comma, an exponent out of its
-/// range, a time in another mode) goes through the same functions the
-/// record scanner's path uses, so both paths give the same table, warnings
-/// and errors (a test compares them on many generated files). A block that
-/// holds a quote character ends the fast path: from there on the record
-/// scanner reads (quoted fields may span lines, so blocks cannot be cut).
+/// A row is first read on the fast path: every field a plain number
+/// (`fastNumber`, one pass that scans and converts) written straight to its
+/// column. A row where any cell is something else (a missing token, a
+/// decimal comma, an exponent out of range, a ragged row) is read again by
+/// the same functions the record scanner's path uses, so both paths give
+/// the same table, warnings and errors (a test compares them on many
+/// generated files). A piece that holds a quote character ends the fast
+/// path: from its first line on the record scanner reads (quoted fields
+/// may span lines, so pieces cannot be cut by newlines).
 struct NumericBlocks {
   /// Which field goes where.
   struct Layout: Sendable {
@@ -34,22 +37,22 @@ struct NumericBlocks {
     var decimalComma: Bool
   }
 
-  /// A block's first problem, at a line counted from the block's start.
+  /// A piece's first problem, at a line counted from the piece's start.
   enum Problem {
     case ragged(line: Int, fields: Int)
     case badTime(line: Int, value: String)
     case backwards(line: Int, previous: String, value: String)
   }
 
-  /// What one block holds, column-major in `values`: column `c`'s rows at
+  /// What one piece holds, column-major in `values`: column `c`'s rows at
   /// `c * capacity ..< c * capacity + rows`; times at `columnCount * capacity`.
   final class Parsed: @unchecked Sendable {
     private(set) var capacity = 0
     private(set) var values = UnsafeMutablePointer<Double>.allocate(capacity: 1)
     private var allocated = 1
     var rows = 0
-    /// Lines the block spans (blank lines included), and the line of its
-    /// first row, counted from the block's first line (0).
+    /// Lines the piece spans (blank lines included), and the line of its
+    /// first row, counted from the piece's first line (0).
     var lines = 0
     var firstRowLine = 0
     var missing: [Int] = []
@@ -71,8 +74,8 @@ struct NumericBlocks {
 
     deinit { values.deallocate() }
 
-    /// Empties it for a block of up to `capacity` rows (the storage is
-    /// kept from block to block, so its pages are touched once).
+    /// Empties it for a piece of up to `capacity` rows (the storage is
+    /// kept from piece to piece, so its pages are touched once).
     func reset(capacity: Int, columns: Int) {
       let wanted = max(1, capacity * (columns + 1))
       if wanted > allocated {
