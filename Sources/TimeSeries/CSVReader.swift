@@ -3,9 +3,12 @@ import Foundation
 
 /// Reads sensor CSVs (see `CSVOptions`) into a `TimeSeriesTable`.
 ///
-/// Streaming: the file is read in 1 MiB chunks and parsed straight into
-/// per-column arrays (sized once from the file size), so the text is never
-/// held whole. Numbers are parsed without copying (`parseDouble`).
+/// Streaming: the text is never held whole. The first rows (which type the
+/// columns) and any file with text columns or quotes are read record by
+/// record from 1 MiB chunks; the rest of an all-numeric file is cut into
+/// 1 MiB pieces of whole lines that all cores parse at once, from a
+/// mapping of the file, into per-column arrays sized once from the file
+/// size (`NumericBlocks`). Numbers are parsed without copying.
 /// Missing cells (empty, `NaN`, `NA`, `N/A`, `null`, `None`) become NaN;
 /// a column whose first rows are mostly not numbers is kept as text; a
 /// numeric column's unreadable cells are counted (first ones with their
@@ -19,7 +22,7 @@ public enum CSVReader {
   }
 
   /// - Parameters:
-  ///   - threads: blocks parsed at once on the all-numeric fast path
+  ///   - threads: pieces parsed at once on the all-numeric fast path
   ///     (`NumericBlocks`); 0 reads every row with the record scanner.
   ///   - map: pieces come from a mapping of the file (false: `pread`).
   ///   - pieceSize: bytes per piece (lines that start in it; the last one
@@ -35,14 +38,14 @@ public enum CSVReader {
       ?? detectDelimiter(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[0..<min(file.end, 1 << 16)]))
     var scanner = RecordScanner(file: file, path: path, delimiter: delimiter)
     var builder = TableBuilder(path: path, options: options, delimiter: delimiter, fileSize: file.size)
-    // Pieces are read by offset: a pipe or a terminal goes line by line.
-    var blocksTried = threads < 1 || !file.isRegular
+    // Pieces are read by offset: anything but a regular file goes line by line.
+    var piecesTried = threads < 1 || !file.isRegular
     while try scanner.next() {
       builder.bytesConsumed = file.consumed
       try builder.add(&scanner)
-      // Once the sample has typed the columns, the rest may go in blocks.
-      if builder.typed && !blocksTried {
-        blocksTried = true
+      // Once the sample has typed the columns, the rest may go in pieces.
+      if builder.typed && !piecesTried {
+        piecesTried = true
         if let layout = builder.blockLayout,
           try builder.readPieces(file, scanner: &scanner, layout: layout, threads: threads, pieceSize: pieceSize, map: map)
         {
@@ -471,10 +474,10 @@ extension TableBuilder {
         // What is read so far moves to the new arrays.
         var done = times.count
         for c in 0..<columnCount {
-          numberColumns[c].withUnsafeBufferPointer { targets[c].initialize(from: $0.baseAddress!, count: $0.count) }
+          numberColumns[c].withUnsafeBufferPointer { if let base = $0.baseAddress { targets[c].initialize(from: base, count: $0.count) } }
           numberColumns[c] = []
         }
-        times.withUnsafeBufferPointer { targets[columnCount].initialize(from: $0.baseAddress!, count: $0.count) }
+        times.withUnsafeBufferPointer { if let base = $0.baseAddress { targets[columnCount].initialize(from: base, count: $0.count) } }
         times = []
         work.targets = targets
         while true {
