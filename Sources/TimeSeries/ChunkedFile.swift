@@ -42,15 +42,9 @@ final class ChunkedFile {
     buffer.deallocate()
   }
 
-  /// The unconsumed bytes, lent to `body`, and then consumed.
-  func takeUnconsumed(_ body: (UnsafeRawBufferPointer) -> Void) {
-    body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[start..<end]))
-    start = end
-  }
-
-  /// Reads up to `count` bytes past the buffered ones into `target`
-  /// (bypassing the buffer); 0 at the end of the file.
-  func readAhead(into target: UnsafeMutableRawPointer, count: Int) throws(SeriesError) -> Int {
+  /// Reads up to `count` bytes past the buffered ones into `target`; 0 at
+  /// the end of the file.
+  private func readAhead(into target: UnsafeMutableRawPointer, count: Int) throws(SeriesError) -> Int {
     if atEOF || count == 0 { return 0 }
     while true {
       let n = read(fd, target, count)
@@ -73,18 +67,6 @@ final class ChunkedFile {
     end = 0
     atEOF = false
     totalRead = offset
-  }
-
-  /// Makes `bytes` (read ahead, not used) the unconsumed data again.
-  func pushBack(_ bytes: UnsafeRawBufferPointer) {
-    precondition(start == end, "push back only after the buffer is consumed")
-    if bytes.count > buffer.count {
-      buffer.deallocate()
-      buffer = .allocate(byteCount: bytes.count, alignment: 16)
-    }
-    if let from = bytes.baseAddress, bytes.count > 0 { buffer.baseAddress!.copyMemory(from: from, byteCount: bytes.count) }
-    start = 0
-    end = bytes.count
   }
 
   /// Moves the unconsumed bytes to the front and reads more (growing the

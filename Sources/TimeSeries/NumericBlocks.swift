@@ -278,7 +278,8 @@ struct NumericBlocks {
       bytes = bigger
     }
 
-    /// Zero bytes after the data, for scans that read eight bytes at a time.
+    /// Zero bytes after the data: they end a number that runs to the end
+    /// (what `parse` needs where the last line has no newline).
     func pad() {
       reserve(count + 16)
       (bytes.baseAddress! + count).initializeMemory(as: UInt8.self, repeating: 0, count: 16)
