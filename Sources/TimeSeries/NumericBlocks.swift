@@ -345,13 +345,9 @@ struct NumericBlocks {
       var fast = true
       while true {
         if field == parsedTimeField {
-          let start = i
-          var k = i
-          while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
-          var end = k
-          if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
-          timeBase[row] = state.time(UnsafeRawBufferPointer(start: p + start, count: end - start))
-          i = k
+          let (cell, terminator) = state.cell(at: i)
+          timeBase[row] = state.time(cell)
+          i = terminator
         } else {
           guard let (value, end) = fastNumber(p, i, n, delimiter: delimiter, powersOfTen: tens) else {
             fast = false
@@ -420,7 +416,7 @@ struct NumericBlocks {
     }
   }
 
-  /// What the rows of one block share while it is parsed: the bytes, the
+  /// What the rows of one piece share while it is parsed: the bytes, the
   /// columns, and the counts the general path keeps.
   struct RowState {
     let p: UnsafePointer<UInt8>
@@ -433,19 +429,26 @@ struct NumericBlocks {
     /// Per column, the first unreadable cells (filled on the first one).
     var firstUnreadable: [[(line: Int, text: String)]] = []
 
-    /// The time cell of the row that starts at `rowStart`, as written.
-    func timeText(row rowStart: Int) -> String {
-      let delimiter = layout.delimiter
-      var start = rowStart
-      for _ in 0..<(layout.timeField ?? 0) {
-        while start < n && p[start] != delimiter && p[start] != 10 { start += 1 }
-        if start < n && p[start] == delimiter { start += 1 }
-      }
+    /// The cell that starts at `start`: its bytes (a CR before the
+    /// newline or the end left out) and where its terminator is (the
+    /// delimiter, the newline, or `n`).
+    @inline(__always)
+    func cell(at start: Int) -> (bytes: UnsafeRawBufferPointer, terminator: Int) {
       var k = start
-      while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
+      while k < n && p[k] != layout.delimiter && p[k] != 10 { k += 1 }
       var end = k
       if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
-      return String(decoding: UnsafeRawBufferPointer(start: p + start, count: end - start), as: UTF8.self)
+      return (UnsafeRawBufferPointer(start: p + start, count: end - start), k)
+    }
+
+    /// The time cell of the row that starts at `rowStart`, as written.
+    func timeText(row rowStart: Int) -> String {
+      var start = rowStart
+      for _ in 0..<(layout.timeField ?? 0) {
+        start = cell(at: start).terminator
+        if start < n && p[start] == layout.delimiter { start += 1 }
+      }
+      return String(decoding: cell(at: start).bytes, as: UTF8.self)
     }
 
     /// A time cell in the layout's mode; NaN when it does not parse.
@@ -470,14 +473,9 @@ struct NumericBlocks {
       let fieldCount = layout.fieldCount
       var field = 0
       while true {
-        let start = i
-        var k = i
-        while k < n && p[k] != delimiter && p[k] != 10 { k += 1 }
-        i = k
-        var end = k
-        if end > start && p[end - 1] == 13 && (k == n || p[k] == 10) { end -= 1 }
+        let (cell, terminator) = self.cell(at: i)
+        i = terminator
         if field < fieldCount {
-          let cell = UnsafeRawBufferPointer(start: p + start, count: end - start)
           let slot = layout.slots[field]
           if slot < 0 {
             targets[field][row] = time(cell)
