@@ -60,9 +60,10 @@ struct DecimalScan {
     end = i
   }
 
-  /// The same scan for bytes followed by a byte that is no digit, sign,
-  /// dot or `e` (`NumericBlocks.Block` puts a zero after its bytes): the
-  /// loops need no bounds checks, and the sign takes no branch.
+  /// The same scan where the bytes end with a newline before `n` or a
+  /// zero byte follows them (as in every `NumericBlocks.Piece`), so a
+  /// number always stops at a byte that cannot continue it: the loops need
+  /// no bounds checks, and the sign takes no branch.
   @inline(__always)
   init?(padded p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) {
     var i = start

@@ -157,28 +157,35 @@ struct NumericBlocks {
     func load(_ k: Int, into block: Block) throws(SeriesError) -> Piece {
       guard let mapping else { return try read(k, into: block) }
       let base = UnsafePointer(mapping.assumingMemoryBound(to: UInt8.self))
-      let low = Int(start) + k * pieceSize
-      let high = min(low + pieceSize, Int(end))
-      var first = low
-      if k > 0 {
-        // The first line starts after the first newline at or after `low - 1`.
-        guard let newline = memchr(base + low - 1, 10, Int(end) - low + 1) else {
-          return Piece(bytes: base + Int(end), count: 0, offset: end)
-        }
-        first = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
+      guard let (first, stop) = lines(k, in: base, count: Int(end), origin: 0) else {
+        return Piece(bytes: base, count: 0, offset: start)
       }
-      // No line starts in the range (a line longer than a piece).
-      if first >= high { return Piece(bytes: base + first, count: 0, offset: Int64(first)) }
-      // The last line ends at the first newline at or after `high - 1`.
-      if let newline = memchr(base + high - 1, 10, Int(end) - high + 1) {
-        let stop = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
-        return Piece(bytes: base + first, count: stop - first, offset: Int64(first))
-      }
+      if let stop { return Piece(bytes: base + first, count: stop - first, offset: Int64(first)) }
       // The file's last line has no newline: a copy, with the zero after it.
       block.count = 0
       block.append(UnsafeRawBufferPointer(start: base + first, count: Int(end) - first))
       block.pad()
       return Piece(bytes: UnsafePointer(block.base), count: block.count, offset: Int64(first))
+    }
+
+    /// Where piece `k`'s lines lie in `bytes`, which hold the file from
+    /// `origin` on (at least to the end of the piece's range): the first
+    /// line's start (after the first newline at or after the range's
+    /// first byte − 1) and the end of the last (after the first newline at
+    /// or after its last byte), nil when that newline is not in `bytes`.
+    /// nil when no line starts in the range (a line longer than a piece).
+    private func lines(_ k: Int, in bytes: UnsafePointer<UInt8>, count: Int, origin: Int64) -> (first: Int, stop: Int?)? {
+      let low = start + Int64(k) * Int64(pieceSize)
+      let high = min(low + Int64(pieceSize), end)
+      var first = Int(low - origin)
+      if k > 0 {
+        guard let newline = memchr(bytes + first - 1, 10, count - first + 1) else { return nil }
+        first = UnsafeRawPointer(newline) - UnsafeRawPointer(bytes) + 1
+      }
+      if origin + Int64(first) >= high { return nil }
+      let last = Int(high - 1 - origin)
+      guard last < count, let newline = memchr(bytes + last, 10, count - last) else { return (first, nil) }
+      return (first, UnsafeRawPointer(newline) - UnsafeRawPointer(bytes) + 1)
     }
 
     /// Lets go of a parsed piece's pages of the mapping (they stay in the
@@ -204,31 +211,19 @@ struct NumericBlocks {
       block.reserve(Int(high - from) + 4096)
       var atEnd = false
       try read(into: block, at: from, count: Int(high - from) + 4096, atEnd: &atEnd)
-      var first = 0
-      if k > 0 {
-        // The first line starts after the first newline at or after `low - 1`.
-        guard let newline = memchr(block.base, 10, block.count) else {
-          return Piece(bytes: UnsafePointer(block.base), count: 0, offset: from + Int64(block.count))
-        }
-        first = UnsafeRawPointer(newline) - UnsafeRawPointer(block.base) + 1
-      }
-      if from + Int64(first) >= high {
-        return Piece(bytes: UnsafePointer(block.base), count: 0, offset: from + Int64(first))
-      }
-      // The last line ends at the first newline at or after `high - 1`.
-      var scanFrom = Int(high - 1 - from)
       while true {
-        if scanFrom < block.count, let newline = memchr(block.base + scanFrom, 10, block.count - scanFrom) {
-          block.count = UnsafeRawPointer(newline) - UnsafeRawPointer(block.base) + 1
-          break
+        guard let (first, stop) = lines(k, in: block.base, count: block.count, origin: from) else {
+          return Piece(bytes: UnsafePointer(block.base), count: 0, offset: low)
         }
-        if atEnd { break }
-        scanFrom = max(scanFrom, block.count)
+        if stop != nil || atEnd {
+          block.count = stop ?? block.count
+          block.pad()
+          return Piece(bytes: UnsafePointer(block.base + first), count: block.count - first, offset: from + Int64(first))
+        }
+        // The last line runs on past what was read.
         block.reserve(block.count * 2)
         try read(into: block, at: from + Int64(block.count), count: block.bytes.count - block.count, atEnd: &atEnd)
       }
-      block.pad()
-      return Piece(bytes: UnsafePointer(block.base + first), count: block.count - first, offset: from + Int64(first))
     }
 
     /// Appends up to `count` bytes at `offset` to `block`; `atEnd` when
