@@ -44,13 +44,6 @@ fi
 
 payload_kb=$(( 1000000 * 5 * 8 / 1024 ))
 
-# wall CMD…: wall seconds of one run (stdout and stderr dropped).
-wall() {
-  local s e
-  s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-  awk -v s="$s" -v e="$e" 'BEGIN{printf "%.4f", e-s}'
-}
-
 for f in "$num" "$iso"; do
   echo "== $f ($(du -h "$f" | cut -f1)), $rounds alternating rounds"
   if [ "$f" = "$iso" ]; then

@@ -3,13 +3,18 @@
 #   bin    the release mediaalign binary (absolute path)
 #   cache  .cache/bench, where the generated inputs are kept between runs
 
+# wall CMD…: the wall time in seconds of one run of CMD (stdout dropped).
+wall() {
+  local s e
+  s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
+  awk -v s="$s" -v e="$e" 'BEGIN{printf "%.4f", e-s}'
+}
+
 # best CMD…: the best wall time in seconds of 3 runs of CMD (stdout dropped).
 best() {
-  local b=""
+  local b="" t
   for _ in 1 2 3; do
-    local s e t
-    s=$(date +%s.%N); "$@" >/dev/null; e=$(date +%s.%N)
-    t=$(awk -v s="$s" -v e="$e" 'BEGIN{print e-s}')
+    t=$(wall "$@")
     if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN{exit !(t<b)}'; then b=$t; fi
   done
   printf '%.3f' "$b"

@@ -203,7 +203,7 @@ struct NumericBlocksTests {
     }
     powersOfTen.withUnsafeBufferPointer { tens in
       for sample in samples {
-        // A newline, then the padding the block reader puts after its bytes.
+        // A newline, then zero bytes, as a piece ends.
         let bytes = Array(sample.utf8) + [10] + [UInt8](repeating: 0, count: 8)
         bytes.withUnsafeBufferPointer { p in
           // The field runs to the delimiter (","), a newline or the end;
