@@ -45,7 +45,9 @@ set -e
 
 port=$("$venv/bin/python" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])")
 token=$("$venv/bin/python" -c "import secrets; print(secrets.token_hex(20))")
-password=$("$venv/bin/python" -c "import secrets; print(secrets.token_urlsafe(16))")
+# A letter first: a password starting with '-' reads as an option to both
+# label-studio and the check's argument parser (urlsafe tokens can).
+password=$("$venv/bin/python" -c "import secrets; print('p' + secrets.token_urlsafe(16))")
 echo "e2e: starting Label Studio on 127.0.0.1:$port (log: $work/labelstudio.log)" >&2
 LABEL_STUDIO_BASE_DATA_DIR="$repo/$work/data" LOCAL_FILES_SERVING_ENABLED=true LOCAL_FILES_DOCUMENT_ROOT="$repo" \
   "$venv/bin/label-studio" start --no-browser --internal-host 127.0.0.1 --port "$port" \

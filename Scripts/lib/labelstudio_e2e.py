@@ -131,10 +131,21 @@ class Page:
             " playhead: line ? line.getBoundingClientRect().x : null, left: overlay.x, width: overlay.width};")
 
     def seek_video(self, t, first_row=0.0):
-        """Seeks the video; Label Studio puts the cursor at the CSV's first time + t."""
-        self.js("document.querySelector('video').currentTime = arguments[0];", t)
-        self.wait(lambda: abs(self.state()["cursor"] - (first_row + t)) < 1e-3, 10,
-                  f"the time-series cursor did not follow the video to {t} s")
+        """Seeks the video; Label Studio puts the cursor at the CSV's first time + t.
+
+        The seek is made again each second until the cursor follows: a page
+        that has just loaded may not have joined the video to its sync group
+        yet, and a seek before that moves nothing (seen once in CI, on the
+        uncorrected project's first seek)."""
+        seeked = [0.0]
+
+        def followed():
+            if time.time() - seeked[0] >= 1.0:
+                self.js("document.querySelector('video').currentTime = arguments[0];", t)
+                seeked[0] = time.time()
+            return abs(self.state()["cursor"] - (first_row + t)) < 1e-3
+
+        self.wait(followed, 20, f"the time-series cursor did not follow the video to {t} s")
         time.sleep(0.3)  # let the playhead redraw
         return self.state()
 
