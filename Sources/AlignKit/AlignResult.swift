@@ -24,6 +24,8 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var rateHz: Double?
     /// Added: how the CSV was read, so `tasks` and `batch` read it the same way.
     public var csvOptions: CSVReadOptions?
+    /// Added: how the time column's unit was inferred, when none was given.
+    public var timeUnitNote: String? = nil
 
     /// The reader's options align used (defaults for results written before
     /// `csv_options` existed).
@@ -110,16 +112,18 @@ public struct CSVReadOptions: Sendable, Codable, Equatable {
   /// The delimiter given with `--delimiter` (nil: detected).
   public var delimiter: String?
   public var header: Bool
+  /// The unit the time column was read in: given, or inferred (so `tasks`
+  /// reads the CSV as `align` did).
   public var timeUnit: TimeUnit
   public var timeFormat: String?
   /// `--rate`: no time column.
   public var rate: Double?
   public var sort: Bool
 
-  public init(_ options: CSVOptions) {
+  public init(_ options: CSVOptions, readIn unit: TimeUnit? = nil) {
     delimiter = options.delimiter.map { String(UnicodeScalar($0)) }
     header = options.hasHeader
-    timeUnit = options.timeUnit
+    timeUnit = unit ?? options.timeUnit ?? .s
     timeFormat = options.timeFormat?.description
     rate = options.rate
     sort = options.sort

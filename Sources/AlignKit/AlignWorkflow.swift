@@ -138,7 +138,8 @@ public func alignMediaToSeries(
     media: mediaFacts(mediaPath, envelope, info),
     series: .init(
       path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
-      rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv)),
+      rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv, readIn: table.timeUnit),
+      timeUnitNote: table.timeUnitInference?.note),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
   result.warnings += segmentWarnings(result.segments)
   if estimate.aligned { result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise) }

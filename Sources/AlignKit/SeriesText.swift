@@ -13,6 +13,7 @@ public enum SeriesText {
     if let jitter = time.jitterMs { timing += String(format: ", jitter %.3f ms", jitter) }
     timing += time.gaps.isEmpty ? ", no gaps" : ", \(time.gaps.count) gaps"
     lines.append(timing)
+    if let note = time.unitNote { lines.append("  time unit: \(note); --time-unit overrides") }
     for gap in time.gaps.prefix(5) {
       lines.append("  gap: \(String(format: "%.3f", gap.duration)) s after \(stamp(gap.start))")
     }

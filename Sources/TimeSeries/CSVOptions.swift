@@ -8,8 +8,9 @@ public struct CSVOptions: Sendable, Equatable {
   /// The time column, by name or 0-based index; nil: the first column named
   /// like a time (`time`, `timestamp`, `t`, `datetime`, …), else column 0.
   public var timeColumn: String?
-  /// The unit of a numeric time column.
-  public var timeUnit: TimeUnit
+  /// The unit of a numeric time column; nil: inferred from its name, an
+  /// epoch-sized magnitude or its steps (`TimeUnitInference`).
+  public var timeUnit: TimeUnit?
   /// A strftime-style format for a text time column; nil: numbers (in
   /// `timeUnit`) or ISO 8601 date-times, whichever the values are.
   public var timeFormat: TimeFormat?
@@ -19,7 +20,7 @@ public struct CSVOptions: Sendable, Equatable {
   public var sort: Bool
 
   public init(
-    delimiter: UInt8? = nil, hasHeader: Bool = true, timeColumn: String? = nil, timeUnit: TimeUnit = .s,
+    delimiter: UInt8? = nil, hasHeader: Bool = true, timeColumn: String? = nil, timeUnit: TimeUnit? = nil,
     timeFormat: TimeFormat? = nil, rate: Double? = nil, sort: Bool = false
   ) {
     self.delimiter = delimiter

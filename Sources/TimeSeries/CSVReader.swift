@@ -130,6 +130,12 @@ private struct TableBuilder {
   var typed = false
   var sampleLines: [Int] = []
   var sampleTimes: [Double] = []
+  /// The time cells of the sampled rows, kept while the unit is inferred
+  /// (`CSVOptions.timeUnit` nil): the sample is read as plain numbers,
+  /// then parsed again in the inferred unit.
+  var sampleTimeCells: [[UInt8]] = []
+  var unitPending = false
+  var timeUnitInference: TimeUnitInference?
   var firstDataLine = 0
   var headerDone = false
   var previousTime = -Double.infinity
@@ -191,6 +197,9 @@ private struct TableBuilder {
       }
       sampleLines.append(scanner.line)
       sampleTimes.append(time)
+      if unitPending, let timeIndex {
+        sampleTimeCells.append(scanner.withField(timeIndex) { [UInt8]($0) })
+      }
       if sampleLines.count >= CSVReader.typingRows { decideTypes() }
       return
     }
@@ -296,7 +305,10 @@ private struct TableBuilder {
 
   mutating func readTime(_ scanner: inout RecordScanner) throws(SeriesError) -> Double {
     guard let timeIndex else { return Double(rows) / (options.rate ?? 1) }
-    if mode == nil { mode = try chooseMode(&scanner, field: timeIndex) }
+    if mode == nil {
+      mode = try chooseMode(&scanner, field: timeIndex)
+      if case .number = mode!, options.timeUnit == nil { unitPending = true }
+    }
     let value: Double? = scanner.withField(timeIndex) { bytes in
       switch mode! {
       case .number(let divisor): return numericTime(bytes, divisor: divisor, decimalComma: decimalComma)
@@ -324,7 +336,10 @@ private struct TableBuilder {
   func chooseMode(_ scanner: inout RecordScanner, field: Int) throws(SeriesError) -> TimeMode {
     if let format = options.timeFormat { return .format(format) }
     let kind: TimeMode? = scanner.withField(field) { bytes in
-      if parseNumber(bytes, decimalComma: decimalComma) != nil { return .number(divisor: options.timeUnit.perSecond) }
+      if parseNumber(bytes, decimalComma: decimalComma) != nil {
+        // No unit given: plain numbers until the sample decides (`decideTypes`).
+        return .number(divisor: options.timeUnit?.perSecond ?? 1)
+      }
       if parseISO8601(bytes) != nil { return .iso }
       return nil
     }
@@ -340,6 +355,7 @@ private struct TableBuilder {
   /// sample into the column arrays.
   mutating func decideTypes() {
     typed = true
+    if unitPending { decideTimeUnit() }
     let estimate = estimatedRows()
     times.reserveCapacity(estimate)
     times.append(contentsOf: sampleTimes)
@@ -386,6 +402,23 @@ private struct TableBuilder {
     sampleTimes = []
   }
 
+  /// Infers the time unit from the sample (`TimeUnitInference`) and parses
+  /// the sampled time cells again in it.
+  mutating func decideTimeUnit() {
+    unitPending = false
+    let inference = TimeUnitInference.infer(column: timeName ?? "time", values: sampleTimes)
+    timeUnitInference = inference
+    let divisor = inference.unit.perSecond
+    mode = .number(divisor: divisor)
+    guard divisor != 1 else { return }
+    for (row, cell) in sampleTimeCells.enumerated() {
+      let value = cell.withUnsafeBytes { numericTime($0, divisor: divisor, decimalComma: decimalComma) }
+      sampleTimes[row] = value ?? sampleTimes[row] / divisor
+    }
+    sampleTimeCells = []
+    if let last = sampleTimes.last { previousTime = last }
+  }
+
   /// Rows expected from the file size and the sampled rows' length.
   func estimatedRows() -> Int {
     guard rows > 0, bytesConsumed > 0 else { return rows }
@@ -422,7 +455,7 @@ private struct TableBuilder {
       warnings.append("\(outOfOrder) rows were out of time order and have been sorted (--sort)")
     }
     if duplicates > 0 { warnings.append("\(duplicates) rows repeat the previous row's time") }
-    if case .number(let divisor) = mode, divisor == 1, let last = times.last, last > 1e11 {
+    if case .number(let divisor) = mode, divisor == 1, options.timeUnit != nil, let last = times.last, last > 1e11 {
       warnings.append("times look like milliseconds (or finer) since the epoch; pass --time-unit ms (or us, ns)")
     }
     for column in series where column.unreadable > 0 {
@@ -431,7 +464,8 @@ private struct TableBuilder {
     }
     return TimeSeriesTable(
       path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times, columns: series,
-      firstDataLine: firstDataLine, warnings: warnings)
+      firstDataLine: firstDataLine, warnings: warnings, timeUnit: timeUnitInference?.unit ?? options.timeUnit,
+      timeUnitInference: timeUnitInference)
   }
 }
 

@@ -19,6 +19,10 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
     public var jitterMs: Double?
     /// Intervals longer than 3 median intervals.
     public var gaps: [Gap]
+    /// Added: the unit a numeric time column was read in.
+    public var unit: TimeUnit? = nil
+    /// Added: how that unit was inferred, when none was given.
+    public var unitNote: String? = nil
   }
 
   public var path: String
@@ -64,7 +68,8 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
     }
     time = Timing(
       column: table.timeColumn, start: times.first ?? 0, end: times.last ?? 0,
-      rateHz: median.flatMap { $0 > 0 ? 1 / $0 : nil }, jitterMs: jitter, gaps: gaps)
+      rateHz: median.flatMap { $0 > 0 ? 1 / $0 : nil }, jitterMs: jitter, gaps: gaps, unit: table.timeUnit,
+      unitNote: table.timeUnitInference?.note)
     var missing: [String: Int] = [:]
     for column in table.columns where column.missing > 0 { missing[column.name] = column.missing }
     self.missing = missing

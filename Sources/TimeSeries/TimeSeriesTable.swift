@@ -53,6 +53,11 @@ public struct TimeSeriesTable: Sendable, Equatable {
   /// sorted or blank lines skipped; kept for messages only.
   public var firstDataLine: Int
   public var warnings: [String]
+  /// The unit a numeric time column was read in (given or inferred); nil
+  /// for date-times and `--rate`.
+  public var timeUnit: TimeUnit? = nil
+  /// How the unit was inferred, when it was not given.
+  public var timeUnitInference: TimeUnitInference? = nil
 
   public var rowCount: Int { times.count }
 

@@ -66,6 +66,7 @@ extension MediaAlign {
         printError("\(error)")
         throw ExitCode.failure
       }
+      if let note = result.series?.timeUnitNote { printNote("\(other): \(note); --time-unit overrides") }
       if json {
         print(try encodeJSON(result))
       } else {

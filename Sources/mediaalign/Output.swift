@@ -11,6 +11,11 @@ func printError(_ message: String) {
   FileHandle.standardError.write(Data("mediaalign: error: \(message)\n".utf8))
 }
 
+/// One line on stderr: `mediaalign: note: <message>` (what was inferred).
+func printNote(_ message: String) {
+  FileHandle.standardError.write(Data("mediaalign: note: \(message)\n".utf8))
+}
+
 /// One line on stderr: `mediaalign: warning: <message>`.
 func printWarning(_ message: String) {
   FileHandle.standardError.write(Data("mediaalign: warning: \(message)\n".utf8))

@@ -6,8 +6,8 @@ struct SeriesOptions: ParsableArguments {
   @Option(help: "The CSV's time column, by name or 0-based index (default: a column named time, timestamp, t, … else the first).")
   var timeColumn: String?
 
-  @Option(help: "Unit of a numeric time column: s, ms, us or ns.")
-  var timeUnit: TimeUnit = .s
+  @Option(help: "Unit of a numeric time column: s, ms, us or ns (default: inferred from the column's name, an epoch-sized value or its steps, and said on stderr).")
+  var timeUnit: TimeUnit?
 
   @Option(help: "strftime-style format of a text time column, as Label Studio's timeFormat (%Y %m %d %H %M %S %L %f %Q %s %z).")
   var timeFormat: String?
@@ -48,7 +48,7 @@ struct SeriesOptions: ParsableArguments {
   var arguments: [String] {
     var out: [String] = []
     if let timeColumn { out += ["--time-column", timeColumn] }
-    if timeUnit != .s { out += ["--time-unit", timeUnit.rawValue] }
+    if let timeUnit { out += ["--time-unit", timeUnit.rawValue] }
     if let timeFormat { out += ["--time-format", timeFormat] }
     if let delimiter { out += ["--delimiter", delimiter] }
     if noHeader { out.append("--no-header") }
