@@ -49,7 +49,7 @@ let package = Package(
     .executableTarget(
       name: "mediaalign",
       dependencies: [
-        "AlignKit", "MediaIO", "TimeSeries", "LabelStudio",
+        "AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -77,7 +77,9 @@ def run_one(case, root, argv_for, timeout):
                 got = est["offset"] + est["scale"] * t[inside]
             else:
                 got = clock(est, t[inside])
-            out["error_ms"] = float(np.max(np.abs(got - true_media[inside])) * 1000)
+            diff = got - true_media[inside]
+            out["error_ms"] = float(np.max(np.abs(diff)) * 1000)
+            out["bias_ms"] = float(np.median(diff) * 1000)
     return out
 
 
@@ -237,6 +239,13 @@ def main():
                   f"snr={p['snr_db']} band={p['band'][0]:.0f}-{p['band'][1]:.0f} scale={p['scale']:.6f} "
                   f"rate={p['rate_hz']:.0f} reason={r.get('reason') or r.get('stderr')}")
     if a.details:
+        for r in results:
+            c = by[r["id"]]
+            p = c["params"]
+            if r.get("bias_ms") is not None and r["verdict"] == "ok":
+                print(f"  {r['id']} bias={r['bias_ms']:+.2f} err={r['error_ms']:.2f} unc={r.get('uncertainty_ms')} "
+                      f"{p['container']} smooth={p['smooth_hz']:.1f} rate={p['rate_hz']:.0f} {p['compression']} "
+                      f"ov={c['overlap'][1] - c['overlap'][0]:.0f}s")
         for r in results:
             if r["verdict"] == "ok" and r.get("uncertainty_ms") and r["uncertainty_ms"] < r["error_ms"]:
                 print(f"  under-covered {r['id']} err={r['error_ms']:.2f} unc={r['uncertainty_ms']:.2f}")

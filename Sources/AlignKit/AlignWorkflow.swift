@@ -98,6 +98,18 @@ private func unexplainedStretchWarnings(_ windows: [AlignResult.Window], piecewi
   ]
 }
 
+/// A line a person reads about a scale no real clock drifts to, or a
+/// wrong nominal rate.
+private func scaleWarnings(_ estimate: ClockEstimator.Estimate) -> [String] {
+  switch estimate.scaleNote {
+  case nil: return []
+  case .nominalRatio(let name)?:
+    return ["the clock map's scale \(String(format: "%.6f", estimate.scale)) is a wrong nominal rate, \(name): the sensor's timestamps say another rate than it sampled at"]
+  case .implausibleDrift(let ppm)?:
+    return ["the clock map's drift \(String(format: "%.0f", ppm)) ppm is beyond what real clocks show (±3,000 ppm) and no common wrong nominal rate; the confidence was lowered: check the time column's unit and the sensor's rate"]
+  }
+}
+
 /// A line a person reads about each jump.
 private func segmentWarnings(_ segments: [AlignResult.Segment]?) -> [String] {
   (segments ?? []).dropFirst().map { segment in
@@ -141,7 +153,7 @@ public func alignMediaToSeries(
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv, readIn: table.timeUnit),
       timeUnitNote: table.timeUnitInference?.note),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
-  result.warnings += segmentWarnings(result.segments)
+  result.warnings += segmentWarnings(result.segments) + scaleWarnings(estimate)
   if estimate.aligned { result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise) }
   if let target = options.writeCSV, estimate.aligned {
     do {
@@ -177,7 +189,7 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segments,
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
     other: mediaFacts(otherPath, other, otherInfo), windows: windows,
-    warnings: segmentWarnings(segments)
+    warnings: segmentWarnings(segments) + scaleWarnings(estimate)
       + (estimate.aligned ? unexplainedStretchWarnings(windows, piecewise: options.estimator.piecewise) : []),
     reason: estimate.reason)
 }

@@ -11,7 +11,7 @@ extension ClockEstimator {
     let origin = linear.origin
     guard windows.count >= 4, let lastTime = otherTimes.last else { return nil }
     let duration = lastTime - origin
-    let half = Self.windowLength(duration) / 2
+    let half = linear.windowLength / 2
     let referenceFeature = shared.values
     func main(_ t: Double) -> Double { linear.offset + linear.scale * (t - origin) }
 
@@ -44,7 +44,7 @@ extension ClockEstimator {
       options.maximumOffset = nil
       options.minimumOverlapFraction = 0.8
       let width = 500e-6
-      options.scaleRange = (linear.scale * (1 - width))...(linear.scale * (1 + width))
+      options.scales = .range((linear.scale * (1 - width))...(linear.scale * (1 + width)))
       let sub = ClockEstimator(options: options).estimate(
         reference: reference, shared: shared, referenceRate: rate, referenceStart: referenceStart,
         otherTimes: Array(otherTimes[from..<to]), otherValues: Array(otherValues[from..<to]))
@@ -108,7 +108,7 @@ extension ClockEstimator {
     var measured: [(window: Window, map: Int, half: Double)] = []
     for w in windows where merged[piece(containing: w.otherTime)].map == 0 { measured.append((w, 0, half)) }
     for (k, sub) in subs.enumerated() {
-      let subHalf = Self.windowLength(sub.region.upperBound - sub.region.lowerBound) / 2
+      let subHalf = sub.estimate.windowLength / 2
       for w in sub.estimate.windows where merged[piece(containing: w.otherTime)].map == k + 1 {
         measured.append((w, k + 1, subHalf))
       }
@@ -118,7 +118,7 @@ extension ClockEstimator {
     for m in maps.indices {
       let inside = measured.filter { item in
         guard item.map == m, item.window.inlier,
-          abs(item.window.referenceTime - at(m, item.window.otherTime)) <= 0.030
+          abs(item.window.referenceTime - at(m, item.window.otherTime)) <= RobustLine.agreement
         else { return false }
         let k = piece(containing: item.window.otherTime)
         let start = k == 0 ? origin : merged[k].time
@@ -126,15 +126,18 @@ extension ClockEstimator {
         return item.window.otherTime - item.half >= start - 1e-9 && item.window.otherTime + item.half <= end + 1e-9
       }.map(\.window)
       guard inside.count >= 3 else { continue }
-      let fit = lineFit(inside, origin: origin)
-      let residuals = inside.map { $0.referenceTime - (fit.intercept + fit.slope * ($0.otherTime - origin)) }
-      let rms = (residuals.reduce(0) { $0 + $1 * $1 } / Double(max(1, residuals.count - 2))).squareRoot()
-      maps[m] = (fit.intercept, fit.slope, 2 * rms / Double(inside.count).squareRoot() * 2 * 1000)
+      let fit = RobustLine(fitting: inside, origin: origin)
+      let pieceSpan = inside.map(\.otherTime)
+      maps[m] = (
+        fit.intercept, fit.slope,
+        fit.uncertaintyMs(
+          over: (pieceSpan.min()! - half)...(pieceSpan.max()! + half), origin: origin)
+      )
     }
     var finalWindows: [Window] = measured.map { item in
       var w = item.window
       w.segment = piece(containing: w.otherTime)
-      w.inlier = w.inlier && abs(w.referenceTime - at(item.map, w.otherTime)) <= 0.030
+      w.inlier = w.inlier && abs(w.referenceTime - at(item.map, w.otherTime)) <= RobustLine.agreement
       return w
     }
     finalWindows.sort { $0.otherTime < $1.otherTime }
@@ -152,12 +155,10 @@ extension ClockEstimator {
     guard segments.allSatisfy({ $0.windows > 0 }) else { return nil }
 
     let agreeing = finalWindows.filter(\.inlier)
-    let share = Double(agreeing.count) / Double(max(1, finalWindows.count))
-    let meanQuality = agreeing.isEmpty ? 0 : agreeing.map(\.quality).reduce(0, +) / Double(agreeing.count)
     let width = max(linear.searchWidth, subs.map(\.estimate.searchWidth).max() ?? 0)
-    let chance = chanceAgreement(
-      count: finalWindows.count, agreeing: agreeing.count, width: width, tolerance: 0.030, pieces: maps.count)
-    let confidence = min(1, max(0, share * min(1, 0.4 + meanQuality) * (1 - chance)))
+    let confidence = Confidence.of(
+      windows: finalWindows, agreeing: agreeing, searchWidth: width, pieces: maps.count,
+      plausible: segments.allSatisfy { ScaleSpace.isPlausible($0.scale) })
     let referenceEnd = referenceStart + Double(reference.count) / rate
     var lo = Double.infinity
     var hi = -Double.infinity
@@ -172,7 +173,8 @@ extension ClockEstimator {
       offset: segments[0].offset, scale: segments[0].scale, confidence: confidence, uncertaintyMs: uncertainty,
       aligned: confidence >= options.threshold, reason: nil, windows: finalWindows, origin: origin,
       overlap: lo <= hi ? lo...hi : referenceStart...referenceStart, coarsePeak: linear.coarsePeak,
-      segments: segments, searchWidth: width)
+      segments: segments, searchWidth: width, windowLength: linear.windowLength,
+      scaleNote: ScaleNote(scale: segments[0].scale))
     if !estimate.aligned {
       estimate.reason =
         "only \(agreeing.count) of \(finalWindows.count) windows agree with a \(segments.count)-piece clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
