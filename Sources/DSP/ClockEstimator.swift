@@ -232,13 +232,18 @@ public struct ClockEstimator {
     // A repeating signal (a machine cycle, a periodic test pattern) fits
     // several offsets: when another candidate a clear distance away is
     // nearly as confident, no single answer can be trusted.
+    // Maps are compared where they matter: at the middle of the overlap (a
+    // clip hours into a log puts the origin far away, where a scale step
+    // moves the offset by seconds).
+    let middle = origin + ((best.overlap.lowerBound + best.overlap.upperBound) / 2 - best.offset) / best.scale
+    func at(_ e: Estimate, _ t: Double) -> Double { e.offset + e.scale * (t - origin) }
     if best.aligned,
       let rival = refined.dropFirst().first(where: { other in
         // (A piecewise candidate with a piece on the best line is that line
         // found again, not a rival.)
         // (Nor is a map that explains far fewer windows, e.g. over a short
         // overlap.)
-        other.confidence >= 0.8 * best.confidence && abs(other.offset - best.offset) > 0.5
+        other.confidence >= 0.8 * best.confidence && abs(at(other, middle) - at(best, middle)) > 0.5
           && other.windows.filter(\.inlier).count >= (best.windows.filter(\.inlier).count * 4 + 4) / 5
           && !other.segments.contains(where: { piece in
             let middle = (piece.otherStart + piece.otherEnd) / 2
@@ -250,6 +255,18 @@ public struct ClockEstimator {
       best.confidence *= 1 - rival.confidence / max(best.confidence, 1e-9) * 0.5
       best.reason =
         "two clock maps fit almost equally well (offsets \(Double(Int(best.offset * 1000)) / 1000) s and \(Double(Int(rival.offset * 1000)) / 1000) s): the signal repeats; narrow the search with --max-offset"
+    }
+    // 5b. A periodic signal fits offsets a period apart that no window saw.
+    if best.aligned,
+      let ratio = Uniqueness.ratio(
+        offset: best.offset, scale: best.scale, referenceFeature: referenceFeature, referenceRate: rate,
+        referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap),
+      ratio >= Uniqueness.rivalRatio
+    {
+      best.aligned = false
+      best.confidence *= 0.5
+      best.reason =
+        "the signals repeat: shifting the map by a period fits \(Int((ratio * 100).rounded())) % as well; no offset can be trusted (narrow the search with --max-offset)"
     }
     return best
   }
@@ -296,14 +313,15 @@ public struct ClockEstimator {
       line.slope = better.slope
     }
     var finalWindows = windows
+    let tolerance = line.tolerance(origin: origin)
     for i in finalWindows.indices {
       let residual = abs(finalWindows[i].referenceTime - line.at(finalWindows[i].otherTime, origin: origin))
-      finalWindows[i].inlier = residual <= RobustLine.agreement && finalWindows[i].inlier
+      finalWindows[i].inlier = residual <= tolerance && finalWindows[i].inlier
     }
     let agreeing = finalWindows.filter(\.inlier)
     let plausible = ScaleSpace.isPlausible(line.slope)
     let confidence = Confidence.of(
-      windows: finalWindows, agreeing: agreeing, searchWidth: 2 * margin, plausible: plausible)
+      windows: finalWindows, agreeing: agreeing, searchWidth: 2 * margin, tolerance: tolerance, plausible: plausible)
     let overlap = overlapRange(line.intercept, line.slope, origin, duration, referenceStart, referenceEnd)
     let overlapLength = overlap.upperBound - overlap.lowerBound
     // The uncertainty over the other's stretch that faces the reference.
@@ -335,8 +353,13 @@ public struct ClockEstimator {
     return intervals.isEmpty ? 0.01 : max(intervals[intervals.count / 2], 1e-6)
   }
 
+  /// The whole-overlap correlation searches lags within this of the line's (s)…
+  static let refineSearch = 0.12
+  /// …and is taken when it moves the line by less than this at both ends (s).
+  static let refineTrust = 0.1
+
   /// Correlates the whole other signal (at 100 Hz, at scales around
-  /// `scale`) with the reference for lags within ±60 ms of the line's, and
+  /// `scale`) with the reference for lags within ±`refineSearch` of the line's, and
   /// refines lag and scale by parabolas. Nil when the peak is not clear.
   private func globalRefine(
     offset: Double, scale: Double, correlator: Correlator, rate: Double, referenceStart: Double,
@@ -369,8 +392,8 @@ public struct ClockEstimator {
         feature, weights: weights, minimumOverlap: min(minimumOverlap * rate, 0.5 * weights.reduce(0, +)))
       // The slice's first sample on the reference, by the line at this scale.
       let expected = (offset + s * (first - origin) - referenceStart) * rate
-      let lo = max(0, Int((expected - 0.06 * rate).rounded(.down)) - lags.lowerBound)
-      let hi = min(r.count - 1, Int((expected + 0.06 * rate).rounded(.up)) - lags.lowerBound)
+      let lo = max(0, Int((expected - Self.refineSearch * rate).rounded(.down)) - lags.lowerBound)
+      let hi = min(r.count - 1, Int((expected + Self.refineSearch * rate).rounded(.up)) - lags.lowerBound)
       guard lo < hi else { return nil }
       var best = lo
       for i in lo...hi where r[i] > r[best] { best = i }
@@ -391,8 +414,8 @@ public struct ClockEstimator {
     // Trust it only near the line over the stretch (it refines, it does not overrule).
     func line(_ t: Double) -> Double { offset + scale * (t - origin) }
     func refined(_ t: Double) -> Double { intercept + bestScale * (t - origin) }
-    guard abs(refined(span.lowerBound) - line(span.lowerBound)) < 0.05,
-      abs(refined(span.upperBound) - line(span.upperBound)) < 0.05
+    guard abs(refined(span.lowerBound) - line(span.lowerBound)) < Self.refineTrust,
+      abs(refined(span.upperBound) - line(span.upperBound)) < Self.refineTrust
     else { return nil }
     return (intercept, bestScale)
   }

@@ -12,8 +12,20 @@ struct RobustLine {
   /// The windows the line was fitted to.
   var inliers: [ClockEstimator.Window]
 
-  /// A window agrees with a line within this (seconds).
+  /// A window agrees with a line within this (seconds) at least…
   static let agreement = 0.030
+  /// …and within 3 robust standard deviations of the line's own windows
+  /// (3 · 1.4826 · MAD) up to this: a sensor that hears one band scatters
+  /// its windows' lags by 10–20 ms, and 30 ms would call a third of them
+  /// disagreeing. The chance that unrelated windows agree is computed
+  /// with the tolerance used.
+  static let maximumAgreement = 0.060
+
+  /// The agreement tolerance for this line (seconds).
+  func tolerance(origin: Double) -> Double {
+    let residuals = inliers.map { abs($0.referenceTime - at($0.otherTime, origin: origin)) }
+    return min(Self.maximumAgreement, max(Self.agreement, 3 * 1.4826 * median(residuals)))
+  }
   /// The trimming floor (seconds).
   static let trimFloor = 0.015
   /// Windows overlap by half, so neighbours share half their samples: the
@@ -23,6 +35,12 @@ struct RobustLine {
   /// envelope and the parabolic peak resolve, and the floor of what two
   /// different sensors of one sound agree on.
   static let scatterFloor = 0.0015
+  /// Two sensors of one sound disagree on timing by more than their
+  /// windows scatter: a sensor that hears one band, or smooths, sees the
+  /// sound's rise and fall differently than the microphone (measured on
+  /// `Scripts/bench-stress.sh` cases: biases up to 5 × the windows' scatter).
+  /// The bound adds this many times the scatter, in quadrature.
+  static let mismatchFactor = 3.0
 
   func at(_ t: Double, origin: Double) -> Double { intercept + slope * (t - origin) }
 
@@ -78,7 +96,9 @@ struct RobustLine {
   ///
   /// with σ the residual scatter (n − 2 degrees of freedom, at least
   /// `scatterFloor`), k = `overlapInflation` for the windows' shared
-  /// samples, times Student's t at 97.5 % for n/k − 2 degrees of freedom.
+  /// samples, times Student's t at 97.5 % for n/k − 2 degrees of freedom;
+  /// plus, in quadrature, `mismatchFactor · σ` for what the signals' own
+  /// difference can shift all windows by at once (no scatter shows it).
   func uncertaintyMs(over span: ClosedRange<Double>, origin: Double) -> Double {
     let n = Double(inliers.count)
     guard n >= 2 else { return .infinity }
@@ -90,7 +110,9 @@ struct RobustLine {
       sigma * (k * (1 / n + (sxx > 0 ? (t - mean) * (t - mean) / sxx : 0))).squareRoot()
     }
     let dof = max(1, Int((n / k).rounded(.down)) - 2)
-    return studentT975(dof) * max(se(span.lowerBound), se(span.upperBound)) * 1000
+    let statistical = studentT975(dof) * max(se(span.lowerBound), se(span.upperBound))
+    let mismatch = Self.mismatchFactor * sigma
+    return (statistical * statistical + mismatch * mismatch).squareRoot() * 1000
   }
 
   /// The windows within `agreement` of the line through the pair of
