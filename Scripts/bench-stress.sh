@@ -18,10 +18,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . Scripts/lib/apt.sh
 ensure_packages sonic-pi-samples pocketsphinx-testdata sound-icons sound-theme-freedesktop alsa-utils ffmpeg
-count=1300 negatives=300 seed=7 baseline=1 ci=0 max_media=7200 max_sensor=86400 jobs=2
+count=1300 negatives=300 seed=7 baseline=1 ci=0 max_media=7200 max_sensor=86400 max_rows=2500000 jobs=2
 while [ $# -gt 0 ]; do
   case "$1" in
-    --ci) ci=1; count=60; negatives=16; seed=101; baseline=0; max_media=240; max_sensor=21600 ;;
+    --ci) ci=1; count=60; negatives=16; seed=101; baseline=0; max_media=240; max_sensor=21600; max_rows=300000 ;;
     --count) count=$2; shift ;;
     --negatives) negatives=$2; shift ;;
     --seed) seed=$2; shift ;;
@@ -45,10 +45,10 @@ if [ "$ci" = 1 ]; then
 else
   . Scripts/lib/bench.sh
 fi
-cases=".cache/stress/cases-s$seed-n$count-m$negatives-$max_media-$max_sensor"
+cases=".cache/stress/cases-s$seed-n$count-m$negatives-$max_media-$max_sensor-$max_rows"
 if [ ! -s "$cases/cases.json" ]; then
   "$py" Scripts/lib/stress_gen.py "$cases" --count "$count" --negatives "$negatives" --seed "$seed" \
-    --max-media "$max_media" --max-sensor "$max_sensor"
+    --max-media "$max_media" --max-sensor "$max_sensor" --max-rows "$max_rows"
 fi
 args=("$cases" --bin "$bin" --jobs "$jobs" --out "$cases/results.json")
 [ "$baseline" = 1 ] && args+=(--baseline "$py")

@@ -37,6 +37,7 @@ HOP = SR // ENV_RATE
 RATIOS = [25 / 24, 24 / 25, 1001 / 1000, 1000 / 1001, 48000 / 44100, 44100 / 48000]
 CONTAINERS = ["mp4", "mov", "mkv", "webm", "mp3", "m4a", "flac", "wav"]
 SAMPLE_RATES = [8000, 11025, 16000, 22050, 32000, 44100, 48000]
+MAX_ROWS = 2.5e6    # rows per sensor at most (--max-rows)
 TIME_KINDS = ["float_s", "epoch_s", "ms_boot", "us_boot", "ns_boot", "epoch_ms", "epoch_us", "epoch_ns", "iso"]
 
 
@@ -220,7 +221,7 @@ def sensor_response(rng, energy, p):
         amp = 20 * np.log10(np.maximum(amp, 0) + floor) + 94
     elif c == "adc":
         bits = p["adc_bits"]
-        top = np.percentile(amp, rng.uniform(90, 99.5))
+        top = max(float(np.percentile(np.maximum(amp, 0), rng.uniform(90, 99.5))), 1e-12)
         amp = np.clip(np.round(np.maximum(amp, 0) / top * (2 ** bits - 1)), 0, 2 ** bits - 1)
     return amp
 
@@ -388,8 +389,8 @@ def make_case(out, index, seed, negative, sources, max_media, max_sensor):
 
     # Sample times: true media times at the sensor's rate, with jitter, drops and a gap.
     rate = p["rate_hz"] / p["ratio"]  # its true rate (nominal-rate error: the clock says rate_hz)
-    if L * rate > 2.5e6:  # a day at 1 kHz would be a 2 GB CSV: fewer rows
-        rate = 2.5e6 / L
+    if L * rate > MAX_ROWS:  # a day at 1 kHz would be a 2 GB CSV: fewer rows
+        rate = MAX_ROWS / L
         p["rate_hz"] = rate * p["ratio"]
     count = int(L * rate)
     k = np.arange(count, dtype=np.float64)
@@ -465,8 +466,11 @@ def main():
     ap.add_argument("--max-media", type=float, default=7200)
     ap.add_argument("--max-sensor", type=float, default=86400)
     ap.add_argument("--first", type=int, default=0)
+    ap.add_argument("--max-rows", type=float, default=MAX_ROWS)
     ap.add_argument("--cache", default=".cache/stress/sources")
     a = ap.parse_args()
+    global MAX_ROWS
+    MAX_ROWS = a.max_rows
     sources = load_sources(a.cache)
     os.makedirs(a.out, exist_ok=True)
     negatives = a.count // 5 if a.negatives is None else a.negatives

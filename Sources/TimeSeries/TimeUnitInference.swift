@@ -18,8 +18,8 @@ import Foundation
 ///    by 20, a 1 kHz one in µs by 1,000.
 /// 5. Otherwise seconds.
 ///
-/// Not decidable: integer steps of 1 (1 kHz in ms, or 1 Hz in s) are read
-/// as milliseconds, and the evidence says it was a guess.
+/// Not decidable: integer steps of 1 (1 Hz in s, or 1 kHz in ms) are read
+/// as seconds, and the note says it could be milliseconds.
 public struct TimeUnitInference: Sendable, Equatable {
   public enum Evidence: Sendable, Equatable {
     case name
@@ -51,7 +51,7 @@ public struct TimeUnitInference: Sendable, Equatable {
       let rate = unit.perSecond / step
       why = "its values step by \(formatStep(step)), \(formatRate(rate)) in \(unitName)"
     case .fractional: why = "its values have decimals"
-    case .ambiguousStep: why = "its integer values step by 1: 1 kHz in milliseconds, or 1 Hz if they are seconds"
+    case .ambiguousStep: why = "its integer values step by 1: 1 Hz; if they are milliseconds (1 kHz), say so"
     case .fallback: why = "no name, magnitude or step says otherwise"
     }
     return "read '\(column)' as \(unitName) (\(why))"
@@ -63,8 +63,10 @@ public struct TimeUnitInference: Sendable, Equatable {
     if let unit = unit(fromName: column) { return .init(unit: unit, evidence: .name, column: column) }
     let finite = values.filter(\.isFinite)
     guard let first = finite.first else { return .init(unit: .s, evidence: .fallback, column: column) }
+    // Steps between the sorted values (rows may be out of order).
+    let ordered = finite.sorted()
     var steps: [Double] = []
-    for (a, b) in zip(finite, finite.dropFirst()) where b > a { steps.append(b - a) }
+    for (a, b) in zip(ordered, ordered.dropFirst()) where b > a { steps.append(b - a) }
     steps.sort()
     let step = steps.isEmpty ? nil : steps[steps.count / 2]
     // An epoch-sized first value, unless its steps would make the rate absurd
@@ -77,12 +79,15 @@ public struct TimeUnitInference: Sendable, Equatable {
     }
     guard let step else { return .init(unit: .s, evidence: .fallback, column: column) }
     guard finite.allSatisfy({ $0 == $0.rounded() }) else { return .init(unit: .s, evidence: .fractional, column: column) }
+    // Steps of 1: seconds, the unit a plain number has always meant here
+    // (1 Hz, or 1 kHz in ms: the note says so).
+    if step == 1 { return .init(unit: .s, evidence: .ambiguousStep, column: column) }
     // Integer counts: the unit whose rate is nearest (in decades) to a
     // typical sensor's 100 Hz.
     let best = TimeUnit.allCases.min { a, b in
       abs(log10(a.perSecond / step) - 2) < abs(log10(b.perSecond / step) - 2)
     }!
-    return .init(unit: best, evidence: step == 1 ? .ambiguousStep : .step(step), column: column)
+    return .init(unit: best, evidence: .step(step), column: column)
   }
 
   /// Seconds since the epoch from 1980 to 2100.

@@ -73,8 +73,11 @@ struct CSVReaderTests {
     #expect(abs((ns.times[1] - ns.times[0]) - 0.010) < 5e-7)
     let us = try read("t,x\n1500,1\n2500,2\n", CSVOptions(timeUnit: .us))
     #expect(us.times == [0.0015, 0.0025])
-    // Seconds that look like milliseconds get a warning.
-    let looksMs = try read("t,x\n1700000000123,1\n1700000000133,2\n")
+    // Epoch milliseconds with no unit given are inferred as such; given as
+    // seconds, they get a warning.
+    let inferred = try read("t,x\n1700000000123,1\n1700000000133,2\n")
+    #expect(inferred.times == [1_700_000_000.123, 1_700_000_000.133] && inferred.timeUnit == .ms)
+    let looksMs = try read("t,x\n1700000000123,1\n1700000000133,2\n", CSVOptions(timeUnit: .s))
     #expect(looksMs.warnings.contains { $0.contains("--time-unit ms") }, "\(looksMs.warnings)")
   }
 
