@@ -466,7 +466,7 @@ def main():
     ap.add_argument("--max-media", type=float, default=7200)
     ap.add_argument("--max-sensor", type=float, default=86400)
     ap.add_argument("--first", type=int, default=0)
-    ap.add_argument("--max-rows", type=float, default=MAX_ROWS)
+    ap.add_argument("--max-rows", type=float, default=2.5e6)
     ap.add_argument("--cache", default=".cache/stress/sources")
     a = ap.parse_args()
     global MAX_ROWS

@@ -24,7 +24,8 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var rateHz: Double?
     /// Added: how the CSV was read, so `tasks` and `batch` read it the same way.
     public var csvOptions: CSVReadOptions?
-    /// Added: how the time column's unit was inferred, when none was given.
+    /// Added: how the time column's unit was inferred, when none was given
+    /// and the inference is worth saying (not seconds, or a guess).
     public var timeUnitNote: String? = nil
 
     /// The reader's options align used (defaults for results written before

@@ -151,7 +151,7 @@ public func alignMediaToSeries(
     series: .init(
       path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv, readIn: table.timeUnit),
-      timeUnitNote: table.timeUnitInference?.note),
+      timeUnitNote: table.timeUnitInference.flatMap { $0.isWorthSaying ? $0.note : nil }),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
   result.warnings += segmentWarnings(result.segments) + scaleWarnings(estimate)
   if estimate.aligned { result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise) }

@@ -106,6 +106,13 @@ public struct ClockEstimator {
     /// Set when the fitted scale is no drift a real clock shows, or a
     /// nominal-rate ratio (a person should hear about either).
     public var scaleNote: ScaleNote?
+
+    /// Seconds of the other signal that agreeing windows cover (50 %
+    /// overlapping windows: half a window each, plus half for the first).
+    public var explainedSeconds: Double {
+      let agreeing = windows.filter(\.inlier).count
+      return agreeing == 0 ? 0 : Double(agreeing + 1) * windowLength / 2
+    }
   }
 
   /// What the fitted scale says about the other's clock.
@@ -241,10 +248,11 @@ public struct ClockEstimator {
       let rival = refined.dropFirst().first(where: { other in
         // (A piecewise candidate with a piece on the best line is that line
         // found again, not a rival.)
-        // (Nor is a map that explains far fewer windows, e.g. over a short
-        // overlap.)
+        // (Nor is a map that explains far less of the signals, e.g. over a
+        // shorter overlap: windows come from each map's own overlap, so
+        // they are compared by the seconds they cover.)
         other.confidence >= 0.8 * best.confidence && abs(at(other, middle) - at(best, middle)) > 0.5
-          && other.windows.filter(\.inlier).count >= (best.windows.filter(\.inlier).count * 4 + 4) / 5
+          && other.explainedSeconds >= 0.8 * best.explainedSeconds
           && !other.segments.contains(where: { piece in
             let middle = (piece.otherStart + piece.otherEnd) / 2
             return abs(piece.referenceTime(middle, origin: origin) - (best.offset + best.scale * (middle - origin))) < 0.05
@@ -313,7 +321,7 @@ public struct ClockEstimator {
       line.slope = better.slope
     }
     var finalWindows = windows
-    let tolerance = line.tolerance(origin: origin)
+    let tolerance = RobustLine.agreement
     for i in finalWindows.indices {
       let residual = abs(finalWindows[i].referenceTime - line.at(finalWindows[i].otherTime, origin: origin))
       finalWindows[i].inlier = residual <= tolerance && finalWindows[i].inlier

@@ -12,20 +12,10 @@ struct RobustLine {
   /// The windows the line was fitted to.
   var inliers: [ClockEstimator.Window]
 
-  /// A window agrees with a line within this (seconds) at least…
+  /// A window agrees with a line within this (seconds). (Widening it to
+  /// the line's own scatter, up to 60 ms, let the windows of a wrong map on
+  /// a signal that half-repeats agree too: measured on the bundled sample.)
   static let agreement = 0.030
-  /// …and within 3 robust standard deviations of the line's own windows
-  /// (3 · 1.4826 · MAD) up to this: a sensor that hears one band scatters
-  /// its windows' lags by 10–20 ms, and 30 ms would call a third of them
-  /// disagreeing. The chance that unrelated windows agree is computed
-  /// with the tolerance used.
-  static let maximumAgreement = 0.060
-
-  /// The agreement tolerance for this line (seconds).
-  func tolerance(origin: Double) -> Double {
-    let residuals = inliers.map { abs($0.referenceTime - at($0.otherTime, origin: origin)) }
-    return min(Self.maximumAgreement, max(Self.agreement, 3 * 1.4826 * median(residuals)))
-  }
   /// The trimming floor (seconds).
   static let trimFloor = 0.015
   /// Windows overlap by half, so neighbours share half their samples: the

@@ -34,6 +34,9 @@ public struct TimeUnitInference: Sendable, Equatable {
   public var evidence: Evidence
   public var column: String
 
+  /// Worth a line on the terminal: a unit other than seconds, or a guess.
+  public var isWorthSaying: Bool { unit != .s || evidence == .ambiguousStep }
+
   /// One line a person reads: "read 't_ms' as milliseconds (its name)".
   public var note: String {
     let unitName: String
