@@ -125,6 +125,7 @@ public func alignMediaToSeries(
 ) async throws -> AlignResult {
   let table: TimeSeriesTable
   do { table = try CSVReader.read(path: csvPath, options: csv) } catch { throw AlignError(error.description) }
+  try checkAlignable(table)
   let (envelope, info) = try await decodedMedia(mediaPath, options)
   let reference = envelope.envelope.values.map(Double.init)
   let estimator = ClockEstimator(options: options.estimator)
@@ -192,6 +193,39 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     warnings: segmentWarnings(segments) + scaleWarnings(estimate)
       + (estimate.aligned ? unexplainedStretchWarnings(windows, piecewise: options.estimator.piecewise) : []),
     reason: estimate.reason)
+}
+
+/// Longest sensor span `align` takes (s): a month; a longer one is a
+/// misread time column (ms read as s, one row stamped years off), and
+/// searching it would cost minutes and gigabytes.
+let maximumSensorSpan = 31 * 86400.0
+/// Slowest median row rate `align` takes (Hz).
+let minimumSensorRate = 0.1
+
+/// Refuses, at once, a sensor whose times cannot be right for media: a
+/// span over `maximumSensorSpan` (naming the widest gap's rows) or rows
+/// slower than `minimumSensorRate`.
+func checkAlignable(_ table: TimeSeriesTable) throws {
+  let times = table.times
+  guard times.count >= 2, let first = times.first, let last = times.last else { return }
+  let unitAdvice =
+    table.timeUnit == nil
+    ? "" : "; the time column was read in \(table.timeUnit!.rawValue): if that is wrong, pass --time-unit"
+  if last - first > maximumSensorSpan {
+    var widest = (gap: 0.0, row: 0)
+    for i in 1..<times.count where times[i] - times[i - 1] > widest.gap { widest = (times[i] - times[i - 1], i) }
+    let line = table.firstDataLine + widest.row
+    throw AlignError(
+      "\(table.path): the time column spans \(String(format: "%.0f", (last - first) / 86400)) days, more than a sensor beside a recording can (at most 31); the widest jump is \(String(format: "%.0f", widest.gap)) s between lines \(line - 1) and \(line) (about)\(unitAdvice)")
+  }
+  var intervals = zip(times.dropFirst(), times).map { $0 - $1 }.filter { $0 > 0 }
+  guard !intervals.isEmpty else { return }
+  intervals.sort()
+  let rate = 1 / intervals[intervals.count / 2]
+  if rate < minimumSensorRate {
+    throw AlignError(
+      "\(table.path): its rows are \(String(format: "%.3g", 1 / rate)) s apart (\(String(format: "%.3g", rate)) Hz): too slow to align with media (at least \(minimumSensorRate) Hz)\(unitAdvice)")
+  }
 }
 
 /// The channels to try: one named channel, `mag(…)`, or with `auto` every

@@ -121,4 +121,46 @@ struct AlignCommandTests {
     #expect(missing.status == 1)
     #expect(missing.stderr.contains("no column 'nope'; the columns are 'time', 'level_db', 'temp'"), "\(missing.stderr)")
   }
+
+  @Test("integer milliseconds since boot in a column named like a time: inferred, said, and aligned")
+  func millisecondsSinceBoot() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    let s = Self.sample
+    // The sample's rows again, times as integer ms since a boot 86,400 s earlier ("timestamp": no unit in the name).
+    let rows = try String(contentsOfFile: TestPaths.media(s.csv), encoding: .utf8).split(separator: "\n").dropFirst()
+    var text = "timestamp,level_db,temp\n"
+    for row in rows {
+      let cells = row.split(separator: ",")
+      let ms = Int64((Double(cells[0])! * 1000).rounded()) + 86_400_000
+      text += "\(ms),\(cells[1]),\(cells[2])\n"
+    }
+    let csv = try dir.write("boot.csv", text)
+    let result = try runTool(["align", TestPaths.media(s.media), csv, "--channel", s.channel, "--json"], in: dir.url)
+    #expect(result.status == 0, "stderr: \(result.stderr)")
+    #expect(result.stderr.contains("read 'timestamp' as milliseconds (its values step by 20, 50 Hz in milliseconds)"))
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let offset = try #require(object["offset"] as? Double)
+    #expect(abs(offset - s.offset) < 0.010, "offset \(offset)")
+    let series = try #require(object["series"] as? [String: Any])
+    let options = try #require(series["csv_options"] as? [String: Any])
+    #expect(options["time_unit"] as? String == "ms")
+  }
+
+  @Test("times that cannot be right for media fail at once with the reason and the rows")
+  func impossibleTimes() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    let s = Self.sample
+    // Rows 20 s apart (ms read as s), and one row stamped 30 years on.
+    let slow = try dir.write("slow.csv", "time,x\n" + (0..<200).map { "\(1000 + 20 * $0),\($0 % 7)" }.joined(separator: "\n"))
+    let far = try dir.write(
+      "far.csv", "time,x\n" + (0..<2000).map { String(format: "%.2f,%d", Double($0) * 0.02, $0 % 7) }.joined(separator: "\n")
+        + "\n1000000000,3\n")
+    let a = try runTool(["align", TestPaths.media(s.media), slow, "--time-unit", "s"], in: dir.url)
+    #expect(a.status == 1 && a.stderr.contains("its rows are 20 s apart (0.05 Hz): too slow to align"), "\(a.stderr)")
+    let b = try runTool(["align", TestPaths.media(s.media), far], in: dir.url)
+    #expect(b.status == 1 && b.stderr.contains("the time column spans 11574 days"), "\(b.stderr)")
+    #expect(b.stderr.contains("between lines 2001 and 2002"), "\(b.stderr)")
+  }
 }
