@@ -340,9 +340,12 @@ def draw(rng, index, negative, max_media, max_sensor):
     return p
 
 
-def make_case(out, index, seed, negative, sources, max_media, max_sensor):
+def make_case(out, index, seed, negative, sources, max_media, max_sensor, overrides=None):
+    """One case; `overrides` replaces drawn parameters (and `sensor_start`,
+    the sensor's first row on media time, the drawn start)."""
     rng = np.random.default_rng([seed, index])
     p = draw(rng, index, negative, max_media, max_sensor)
+    p.update({k: v for k, v in (overrides or {}).items() if k != "sensor_start"})
     cid = f"c{index:04d}" + (f"_{negative}" if negative else "")
     folder = os.path.join(out, cid)
     os.makedirs(folder, exist_ok=True)
@@ -360,7 +363,9 @@ def make_case(out, index, seed, negative, sources, max_media, max_sensor):
 
     # Where the sensor lies on media time.
     L = p["sensor_s"]
-    if negative == "no_overlap":
+    if overrides and "sensor_start" in overrides:
+        start = A + overrides["sensor_start"]
+    elif negative == "no_overlap":
         start = A + D + rng.uniform(5, 600) if rng.random() < 0.5 else A - L - rng.uniform(5, 600)
     elif L <= D:
         start = A + rng.uniform(0, D - L)
