@@ -15,8 +15,8 @@
 ///   scale (`step · scale`) and slid along it. The cost is then one FFT of
 ///   the log per scale, and the log's length enters only through it.
 ///
-/// The coarse rate keeps the longer side under `maximumSamples` (10 Hz
-/// down to 0.5 Hz).
+/// The coarse rate keeps the longer side under `maximumSamples` and the
+/// whole search under `maximumWork` (10 Hz down to 0.5 Hz).
 struct CoarseSearch {
   struct Candidate: Sendable, Equatable {
     /// Peak correlation.
@@ -29,6 +29,12 @@ struct CoarseSearch {
   /// Coarse samples of the longer side, at most (one FFT of about twice
   /// this per scale).
   static let maximumSamples = 400_000.0
+  /// Scales times coarse samples, at most (the search's cost): the coarse
+  /// rate is the highest of 10, 5, 2, 1, 0.5 Hz within it — 5 Hz for a
+  /// minute inside 4 hours, 1 Hz for an hour against an hour (1 s per case
+  /// less than 2 Hz, no accuracy lost on the stress cases), 1 Hz for 5
+  /// minutes inside a day.
+  static let maximumWork = 5e6
   /// The other must be this much longer than the reference (in reference
   /// seconds) to be the fixed side.
   static let longOtherRatio = 1.5
@@ -49,8 +55,13 @@ struct CoarseSearch {
   init(space: ScaleSpace, otherDuration: Double, referenceDuration: Double, referenceRate: Double) {
     longOther = otherDuration > Self.longOtherRatio * referenceDuration
     let longer = max(otherDuration, referenceDuration)
+    let overlapGuess = max(1, min(otherDuration, referenceDuration))
+    let width = space.bands.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) }
+    // Scales × samples: (width / step) · rate · longer = 2 · width · rate² · overlap · longer.
+    func work(_ rate: Double) -> Double { 2 * width * rate * rate * overlapGuess * longer }
     var coarse = 0.5
-    for candidate in [10.0, 5, 2, 1, 0.5] where candidate * longer <= Self.maximumSamples {
+    for candidate in [10.0, 5, 2, 1, 0.5]
+    where candidate * longer <= Self.maximumSamples && work(candidate) <= Self.maximumWork {
       coarse = candidate
       break
     }
