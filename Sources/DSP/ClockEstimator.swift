@@ -321,15 +321,14 @@ public struct ClockEstimator {
       line.slope = better.slope
     }
     var finalWindows = windows
-    let tolerance = RobustLine.agreement
     for i in finalWindows.indices {
       let residual = abs(finalWindows[i].referenceTime - line.at(finalWindows[i].otherTime, origin: origin))
-      finalWindows[i].inlier = residual <= tolerance && finalWindows[i].inlier
+      finalWindows[i].inlier = residual <= RobustLine.agreement && finalWindows[i].inlier
     }
     let agreeing = finalWindows.filter(\.inlier)
     let plausible = ScaleSpace.isPlausible(line.slope)
     let confidence = Confidence.of(
-      windows: finalWindows, agreeing: agreeing, searchWidth: 2 * margin, tolerance: tolerance, plausible: plausible)
+      windows: finalWindows, agreeing: agreeing, searchWidth: 2 * margin, plausible: plausible)
     let overlap = overlapRange(line.intercept, line.slope, origin, duration, referenceStart, referenceEnd)
     let overlapLength = overlap.upperBound - overlap.lowerBound
     // The uncertainty over the other's stretch that faces the reference.

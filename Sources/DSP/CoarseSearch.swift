@@ -55,10 +55,10 @@ struct CoarseSearch {
   init(space: ScaleSpace, otherDuration: Double, referenceDuration: Double, referenceRate: Double) {
     longOther = otherDuration > Self.longOtherRatio * referenceDuration
     let longer = max(otherDuration, referenceDuration)
-    let overlapGuess = max(1, min(otherDuration, referenceDuration))
+    let overlap = max(1, min(otherDuration, referenceDuration))
     let width = space.bands.reduce(0) { $0 + ($1.upperBound - $1.lowerBound) }
     // Scales × samples: (width / step) · rate · longer = 2 · width · rate² · overlap · longer.
-    func work(_ rate: Double) -> Double { 2 * width * rate * rate * overlapGuess * longer }
+    func work(_ rate: Double) -> Double { 2 * width * rate * rate * overlap * longer }
     var coarse = 0.5
     for candidate in [10.0, 5, 2, 1, 0.5]
     where candidate * longer <= Self.maximumSamples && work(candidate) <= Self.maximumWork {
@@ -68,7 +68,6 @@ struct CoarseSearch {
     // Whole reference samples per coarse sample.
     let k = max(1, Int((referenceRate / coarse).rounded()))
     rate = referenceRate / Double(k)
-    let overlap = max(1, min(otherDuration, referenceDuration))
     step = 0.5 / (rate * overlap)
     scales = space.grid(step: step)
   }

@@ -3,7 +3,7 @@
 ///     confidence = share · min(1, 0.4 + mean quality) · (1 − chance) · plausibility
 ///
 /// `share` is the fraction of windows that agree with the map within
-/// the line's tolerance (`RobustLine.tolerance`), `mean quality` their mean peak correlation, and
+/// `RobustLine.agreement`, `mean quality` their mean peak correlation, and
 /// `chance` the probability that unrelated windows (each peaking anywhere
 /// in its search range) line up as well (`chanceAgreement`).
 /// `plausibility` is `implausiblePenalty` for a scale no real clock shows
@@ -15,13 +15,13 @@ enum Confidence {
   static let implausiblePenalty = 0.85
 
   static func of(
-    windows: [ClockEstimator.Window], agreeing: [ClockEstimator.Window], searchWidth: Double,
-    tolerance: Double = RobustLine.agreement, pieces: Int = 1, plausible: Bool
+    windows: [ClockEstimator.Window], agreeing: [ClockEstimator.Window], searchWidth: Double, pieces: Int = 1,
+    plausible: Bool
   ) -> Double {
     let share = Double(agreeing.count) / Double(max(windows.count, 1))
     let meanQuality = agreeing.isEmpty ? 0 : agreeing.reduce(0) { $0 + $1.quality } / Double(agreeing.count)
     let chance = chanceAgreement(
-      count: windows.count, agreeing: agreeing.count, width: searchWidth, tolerance: tolerance,
+      count: windows.count, agreeing: agreeing.count, width: searchWidth, tolerance: RobustLine.agreement,
       pieces: pieces)
     let value = share * min(1, 0.4 + meanQuality) * (1 - chance) * (plausible ? 1 : implausiblePenalty)
     return min(1, max(0, value))
