@@ -14,6 +14,16 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var frameRate: Double?
     /// Added: media time of the first audio sample.
     public var audioStart: Double?
+    /// Added: the audio band the sensor followed best and the windows were
+    /// measured on; absent: the broadband envelope.
+    public var audioBand: AudioBand? = nil
+  }
+
+  /// Added: a band of the audio, Hz (`high_hz` absent: up to the Nyquist
+  /// frequency).
+  public struct AudioBand: Sendable, Codable, Equatable {
+    public var lowHz: Double
+    public var highHz: Double?
   }
 
   public struct Series: Sendable, Codable, Equatable {

@@ -25,10 +25,19 @@ public enum AlignText {
         "  segment \(k + 1): \(result.series == nil ? "t_other" : "t_csv") \(String(format: "%.3f", segment.csvStart))–\(String(format: "%.3f", segment.csvEnd)) s → media \(String(format: "%.3f", segment.mediaStart))–\(String(format: "%.3f", segment.mediaEnd)) s, offset \(String(format: "%.4f", segment.offset)), \(String(format: "%.0f", segment.driftPpm)) ppm\(jump)")
     }
     if let u = result.uncertaintyMs { lines.append("  uncertainty ±\(String(format: "%.1f", u)) ms over media \(String(format: "%.1f", result.overlap.mediaStart))–\(String(format: "%.1f", result.overlap.mediaEnd)) s") }
+    if let band = result.media.audioBand {
+      let range = band.highHz.map { "\(hertz(band.lowHz))–\(hertz($0))" } ?? "above \(hertz(band.lowHz))"
+      lines.append("  measured on the audio's \(range) band, which the sensor follows best")
+    }
     let inliers = result.windows.filter(\.inlier).count
     lines.append("  windows agreeing: \(inliers) of \(result.windows.count)")
     if let written = result.correctedCsv { lines.append("  corrected CSV: \(written)") }
     for warning in result.warnings { lines.append("  warning: \(warning)") }
     return lines.joined(separator: "\n")
+  }
+
+  /// "200 Hz", "1.6 kHz".
+  static func hertz(_ f: Double) -> String {
+    f >= 1000 ? "\(String(format: "%g", f / 1000)) kHz" : "\(String(format: "%g", f)) Hz"
   }
 }

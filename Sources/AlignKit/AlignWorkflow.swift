@@ -128,13 +128,14 @@ public func alignMediaToSeries(
   try checkAlignable(table)
   let (envelope, info) = try await decodedMedia(mediaPath, options)
   let reference = envelope.envelope.values.map(Double.init)
+  let bands = envelope.envelope.bands.map { $0.map(Double.init) }
   let estimator = ClockEstimator(options: options.estimator)
   let candidates = try channelCandidates(channel, table: table)
   var best: (estimate: ClockEstimator.Estimate, name: String)?
   for (name, values) in candidates {
     let estimate = estimator.estimate(
-      reference: reference, referenceRate: envelopeRate, referenceStart: envelope.envelope.time(at: 0),
-      otherTimes: table.times, otherValues: values)
+      reference: reference, referenceBands: bands, referenceRate: envelopeRate,
+      referenceStart: envelope.envelope.time(at: 0), otherTimes: table.times, otherValues: values)
     if best == nil || estimate.confidence > best!.estimate.confidence { best = (estimate, name) }
   }
   guard let best else { throw AlignError("\(csvPath): no numeric channel to align") }
@@ -154,6 +155,10 @@ public func alignMediaToSeries(
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv, readIn: table.timeUnit),
       timeUnitNote: table.timeUnitInference.flatMap { $0.isWorthSaying ? $0.note : nil }),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
+  if let band = estimate.referenceBand {
+    let upper = AudioBands.range(band.upperBound).upper
+    result.media.audioBand = .init(lowHz: AudioBands.range(band.lowerBound).lower, highHz: upper.isFinite ? upper : nil)
+  }
   result.warnings += segmentWarnings(result.segments) + scaleWarnings(estimate)
   if estimate.aligned { result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise) }
   if let target = options.writeCSV, estimate.aligned {

@@ -18,12 +18,14 @@ struct MediaEnvelope: Sendable {
 struct EnvelopeCache: Sendable {
   var folder: String
 
-  private static let magic: [UInt8] = Array("MAENV01\n".utf8)
+  /// Version 2 holds the `AudioBands` envelopes after the broadband one.
+  private static let magic: [UInt8] = Array("MAENV02\n".utf8)
 
   func key(path: String, streamIndex: Int?, rate: Double) -> String? {
     var info = stat()
     guard let real = realPath(path), stat(real, &info) == 0 else { return nil }
-    let identity = "\(real)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(streamIndex ?? -1)|\(rate)"
+    let identity =
+      "\(real)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)|\(streamIndex ?? -1)|\(rate)|bands\(AudioBands.count)"
     var hash = FNV1a()
     hash.add(identity.utf8)
     return String(hash.value, radix: 16) + ".env"
@@ -31,7 +33,7 @@ struct EnvelopeCache: Sendable {
 
   func load(_ name: String) -> MediaEnvelope? {
     guard let data = FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name)),
-      data.count >= 48, Array(data.prefix(8)) == Self.magic
+      data.count >= 56, Array(data.prefix(8)) == Self.magic
     else { return nil }
     return data.withUnsafeBytes { raw -> MediaEnvelope? in
       let rate = raw.loadUnaligned(fromByteOffset: 8, as: Double.self)
@@ -39,10 +41,15 @@ struct EnvelopeCache: Sendable {
       let count = Int(raw.loadUnaligned(fromByteOffset: 24, as: Int64.self))
       let stream = Int(raw.loadUnaligned(fromByteOffset: 32, as: Int64.self))
       let start = raw.loadUnaligned(fromByteOffset: 40, as: Double.self)
-      guard count >= 0, raw.count == 48 + 4 * count else { return nil }
-      let values = (0..<count).map { raw.loadUnaligned(fromByteOffset: 48 + 4 * $0, as: Float.self) }
-      return MediaEnvelope(
-        envelope: Envelope(rate: rate, firstIndex: firstIndex, values: values), streamIndex: stream, audioStart: start)
+      let bandCount = Int(raw.loadUnaligned(fromByteOffset: 48, as: Int64.self))
+      guard count >= 0, (0...64).contains(bandCount), raw.count == 56 + 4 * count * (1 + bandCount) else { return nil }
+      func floats(_ array: Int) -> [Float] {
+        let base = 56 + 4 * count * array
+        return (0..<count).map { raw.loadUnaligned(fromByteOffset: base + 4 * $0, as: Float.self) }
+      }
+      let envelope = Envelope(
+        rate: rate, firstIndex: firstIndex, values: floats(0), bands: (0..<bandCount).map { floats(1 + $0) })
+      return MediaEnvelope(envelope: envelope, streamIndex: stream, audioStart: start)
     }
   }
 
@@ -53,7 +60,9 @@ struct EnvelopeCache: Sendable {
     withUnsafeBytes(of: Int64(entry.envelope.values.count)) { data.append(contentsOf: $0) }
     withUnsafeBytes(of: Int64(entry.streamIndex)) { data.append(contentsOf: $0) }
     withUnsafeBytes(of: entry.audioStart) { data.append(contentsOf: $0) }
+    withUnsafeBytes(of: Int64(entry.envelope.bands.count)) { data.append(contentsOf: $0) }
     entry.envelope.values.withUnsafeBytes { data.append(contentsOf: $0) }
+    for band in entry.envelope.bands { band.withUnsafeBytes { data.append(contentsOf: $0) } }
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try? AtomicFile.write(data, to: (folder as NSString).appendingPathComponent(name))
   }
@@ -70,7 +79,8 @@ extension EnvelopeCache {
   }
 }
 
-/// The envelope of `path` at `rate`: from `cache` when it holds it, else
+/// The envelope of `path` at `rate`, with its `AudioBands` envelopes (align
+/// picks the band a sensor hears): from `cache` when it holds it, else
 /// decoded (and stored there).
 func mediaEnvelope(
   path: String, rate: Double, streamIndex: Int?, threads: Int, cache: EnvelopeCache?
@@ -78,7 +88,7 @@ func mediaEnvelope(
   let name = cache?.key(path: path, streamIndex: streamIndex, rate: rate)
   if let cache, let name, let hit = cache.load(name) { return hit }
   let made = try await audioEnvelope(
-    path: path, options: EnvelopeOptions(rate: rate, streamIndex: streamIndex, threads: threads))
+    path: path, options: EnvelopeOptions(rate: rate, streamIndex: streamIndex, threads: threads, bands: true))
   let entry = MediaEnvelope(envelope: made.envelope, streamIndex: made.track.streamIndex, audioStart: made.track.startTime)
   if let cache, let name {
     cache.store(entry, as: name)

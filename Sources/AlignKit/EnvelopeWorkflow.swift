@@ -13,12 +13,18 @@ public struct EnvelopeOptions: Sendable, Equatable {
   /// Files shorter than this decode on one thread (splitting costs a
   /// demuxing pass and a pre-roll per range).
   public var minimumSecondsPerThread: Double
+  /// Also measure the `AudioBands` envelopes (one small FFT per window).
+  public var bands: Bool
 
-  public init(rate: Double = 100, streamIndex: Int? = nil, threads: Int = defaultThreads, minimumSecondsPerThread: Double = 30) {
+  public init(
+    rate: Double = 100, streamIndex: Int? = nil, threads: Int = defaultThreads, minimumSecondsPerThread: Double = 30,
+    bands: Bool = false
+  ) {
     self.rate = rate
     self.streamIndex = streamIndex
     self.threads = threads
     self.minimumSecondsPerThread = minimumSecondsPerThread
+    self.bands = bands
   }
 
   public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
@@ -47,12 +53,14 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   let threads = min(options.threads, Int(seconds / options.minimumSecondsPerThread))
   guard threads > 1, track.splittable else {
     var accumulator = EnvelopeAccumulator(
-      rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime, expectedDuration: seconds)
+      rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime, expectedDuration: seconds,
+      bands: options.bands)
     try reader.read { index, samples in accumulator.add(samples, startingAt: index) }
     return AudioEnvelope(track: track, envelope: accumulator.envelope(), threadsUsed: 1)
   }
   // Unreserved: it only places the ranges; the parts hold the sums.
-  let accumulator = EnvelopeAccumulator(rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime)
+  let accumulator = EnvelopeAccumulator(
+    rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime, bands: options.bands)
   // MP4/MOV place frames by their timestamps; other formats by a packet
   // table, built in one demuxing pass while the first range (which starts
   // at sample 0 and needs no table) is already decoding.
@@ -89,9 +97,7 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
         group.addTask {
           let table = try await tableTask?.value
           let length = min(range.upperBound, expected) - range.lowerBound
-          var part = EnvelopeAccumulator(
-            rate: template.rate, sampleRate: template.sampleRate, origin: template.origin,
-            expectedDuration: Double(max(0, length)) / template.sampleRate)
+          var part = template.emptyCopy(expectedDuration: Double(max(0, length)) / template.sampleRate)
           if let index {
             var reader = try IndexedRangeReader(index: index)
             try reader.read(range: range) { index, samples in part.add(samples, startingAt: index) }
@@ -103,9 +109,7 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
         }
       }
       // The first range on this task, with the reader already open.
-      var first = EnvelopeAccumulator(
-        rate: template.rate, sampleRate: template.sampleRate, origin: template.origin,
-        expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate)
+      var first = template.emptyCopy(expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate)
       try reader.read(range: ranges[0], table: nil) { index, samples in first.add(samples, startingAt: index) }
       var parts: [Envelope] = [first.envelope()]
       for try await part in group { parts.append(part) }
@@ -119,16 +123,24 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   // The ranges split at window boundaries, so the parts' windows follow
   // one another: concatenate them in time order.
   let ordered = parts.filter { !$0.values.isEmpty }.sorted { $0.firstIndex < $1.firstIndex }
+  let total = ordered.reduce(0) { $0 + $1.values.count }
   var values: [Float] = []
-  values.reserveCapacity(ordered.reduce(0) { $0 + $1.values.count })
+  values.reserveCapacity(total)
+  var bands = [[Float]](repeating: [], count: options.bands ? AudioBands.count : 0)
+  for b in bands.indices { bands[b].reserveCapacity(total) }
   var next = ordered.first?.firstIndex ?? 0
   for part in ordered {
     precondition(part.firstIndex >= next, "envelope ranges overlap")
-    values.append(contentsOf: repeatElement(0, count: part.firstIndex - next))  // a gap between ranges
+    let gap = part.firstIndex - next  // a gap between ranges
+    values.append(contentsOf: repeatElement(0, count: gap))
     values.append(contentsOf: part.values)
+    for b in bands.indices {
+      bands[b].append(contentsOf: repeatElement(0, count: gap))
+      bands[b].append(contentsOf: part.bands[b])
+    }
     next = part.firstIndex + part.values.count
   }
-  let envelope = Envelope(rate: options.rate, firstIndex: ordered.first?.firstIndex ?? 0, values: values)
+  let envelope = Envelope(rate: options.rate, firstIndex: ordered.first?.firstIndex ?? 0, values: values, bands: bands)
   return AudioEnvelope(
     track: track, envelope: envelope, threadsUsed: ranges.count, indexedRanges: indices.count { $0 != nil })
 }

@@ -106,6 +106,9 @@ public struct ClockEstimator {
     /// Set when the fitted scale is no drift a real clock shows, or a
     /// nominal-rate ratio (a person should hear about either).
     public var scaleNote: ScaleNote?
+    /// The reference signal the windows were measured on: nil for the
+    /// broadband envelope, else a run of `AudioBands` (`ReferenceSignals`).
+    public var referenceBand: ClosedRange<Int>? = nil
 
     /// Seconds of the other signal that agreeing windows cover (50 %
     /// overlapping windows: half a window each, plus half for the first).
@@ -138,31 +141,28 @@ public struct ClockEstimator {
   /// - Parameters:
   ///   - reference: uniformly sampled values at `referenceRate` Hz; sample
   ///     `i` sits at `referenceStart + i / referenceRate`.
+  ///   - referenceBands: the reference's `AudioBands` envelopes on the same
+  ///     grid (or none): each candidate map picks the signal the other
+  ///     follows best (`ReferenceSignals`).
   ///   - otherTimes: strictly the other signal's times (seconds, ascending).
   ///   - otherValues: its values (NaN: missing).
   public func estimate(
-    reference: [Double], referenceRate: Double, referenceStart: Double, otherTimes: [Double], otherValues: [Double]
+    reference: [Double], referenceBands: [[Double]] = [], referenceRate: Double, referenceStart: Double,
+    otherTimes: [Double], otherValues: [Double]
   ) -> Estimate {
     estimate(
-      reference: reference, shared: nil, referenceRate: referenceRate, referenceStart: referenceStart,
-      otherTimes: otherTimes, otherValues: otherValues)
-  }
-
-  /// The reference's feature and its full-length correlator, computed once
-  /// per reference and shared with the piecewise step's searches.
-  struct ReferenceFeature {
-    let values: [Double]
-    let correlator: Correlator
+      references: ReferenceSignals(broadband: reference, bands: referenceBands, rate: referenceRate),
+      referenceRate: referenceRate, referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues)
   }
 
   func estimate(
-    reference: [Double], shared: ReferenceFeature?, referenceRate: Double, referenceStart: Double,
+    references: ReferenceSignals, referenceRate: Double, referenceStart: Double,
     otherTimes: [Double], otherValues: [Double]
   ) -> Estimate {
     let rate = referenceRate
     let origin = otherTimes.first ?? 0
     let otherDuration = (otherTimes.last ?? 0) - origin
-    let referenceDuration = Double(reference.count) / rate
+    let referenceDuration = Double(references.count) / rate
     func rejected(_ reason: String) -> Estimate {
       Estimate(
         offset: referenceStart, scale: 1, confidence: 0, uncertaintyMs: .infinity, aligned: false, reason: reason,
@@ -174,12 +174,8 @@ public struct ClockEstimator {
     let shorter = min(otherDuration, referenceDuration)
     let minimumOverlap = max(2, options.minimumOverlapFraction * shorter)
 
-    // 1. Features.
-    let shared = shared ?? {
-      let values = highPass(rankTransform(reference), weights: [Double](repeating: 1, count: reference.count), window: Int(5 * rate))
-      return ReferenceFeature(values: values, correlator: Correlator(reference: values))
-    }()
-    let referenceFeature = shared.values
+    // 1. Features (the broadband one; bands when a candidate picks one).
+    let referenceFeature = references.feature(nil).values
     // Ranks, with NaN kept where the value is missing.
     let otherFeature = zip(rankTransform(otherValues), otherValues).map { $1.isNaN ? Double.nan : $0 }
     let medianInterval = Self.medianInterval(otherTimes)
@@ -199,7 +195,7 @@ public struct ClockEstimator {
     // 3–5 for each candidate.
     var refined = candidates.map { candidate in
       refine(
-        candidate: candidate, search: search, reference: referenceFeature, correlator: shared.correlator, rate: rate,
+        candidate: candidate, search: search, references: references, rate: rate,
         referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap,
         minimumOverlap: minimumOverlap)
     }
@@ -217,7 +213,7 @@ public struct ClockEstimator {
             count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth,
             tolerance: RobustLine.agreement) < 0.05,
           let pieces = piecewise(
-            estimate, reference: reference, shared: shared, rate: rate,
+            estimate, reference: references.feature(estimate.referenceBand), count: references.count, rate: rate,
             referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
             otherFeature: otherFeature, medianInterval: medianInterval),
           pieces.confidence > estimate.confidence
@@ -267,7 +263,8 @@ public struct ClockEstimator {
     // 5b. A periodic signal fits offsets a period apart that no window saw.
     if best.aligned,
       let ratio = Uniqueness.ratio(
-        offset: best.offset, scale: best.scale, referenceFeature: referenceFeature, referenceRate: rate,
+        offset: best.offset, scale: best.scale, referenceFeature: references.feature(best.referenceBand).values,
+        referenceRate: rate,
         referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap),
       ratio >= Uniqueness.rivalRatio
     {
@@ -281,15 +278,22 @@ public struct ClockEstimator {
 
   /// Steps 3–5 for one coarse candidate.
   private func refine(
-    candidate: CoarseSearch.Candidate, search: CoarseSearch, reference: [Double], correlator: Correlator, rate: Double,
+    candidate: CoarseSearch.Candidate, search: CoarseSearch, references: ReferenceSignals, rate: Double,
     referenceStart: Double, otherTimes: [Double], otherFeature: [Double], maxGap: Double, minimumOverlap: Double
   ) -> Estimate {
     let origin = otherTimes.first ?? 0
     let duration = (otherTimes.last ?? origin) - origin
-    let referenceEnd = referenceStart + Double(reference.count) / rate
+    let referenceEnd = referenceStart + Double(references.count) / rate
     // The coarse map is within 1.5 coarse samples, and its scale within a
     // step (half a coarse sample across the overlap).
     let margin = 2 / search.rate + 0.25
+    // 3a. The signal the other follows best around this map.
+    let band = references.choose(
+      offset: candidate.offset, scale: candidate.scale, margin: margin, referenceStart: referenceStart,
+      otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap
+    ).key
+    let chosen = references.feature(band)
+    let reference = chosen.values
     let (windows, windowLength) = WindowLags.measure(
       offset: candidate.offset, scale: candidate.scale, margin: margin, reference: reference, rate: rate,
       referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap)
@@ -300,7 +304,7 @@ public struct ClockEstimator {
         reason: "too few windows correlate clearly (\(usable.count) of \(windows.count)); the signals may be unrelated",
         windows: windows.map { var w = $0; w.inlier = false; return w }, origin: origin,
         overlap: overlapRange(candidate.offset, candidate.scale, origin, duration, referenceStart, referenceEnd),
-        coarsePeak: candidate.r, searchWidth: 2 * margin, windowLength: windowLength)
+        coarsePeak: candidate.r, searchWidth: 2 * margin, windowLength: windowLength, referenceBand: band)
     }
     // 4. Robust line.
     var line = RobustLine.fit(usable, origin: origin, space: options.scales)
@@ -313,7 +317,8 @@ public struct ClockEstimator {
     // precise), and for a plausible line (most windows on it).
     if line.residualRMS(origin: origin) > 0.008, line.inliers.count < 40, 2 * line.inliers.count >= windows.count,
       let better = globalRefine(
-        offset: line.intercept, scale: line.slope, correlator: correlator, rate: rate, referenceStart: referenceStart,
+        offset: line.intercept, scale: line.slope, correlator: chosen.correlator, rate: rate,
+        referenceStart: referenceStart,
         otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap, origin: origin,
         minimumOverlap: minimumOverlap)
     {
@@ -351,7 +356,8 @@ public struct ClockEstimator {
     return Estimate(
       offset: line.intercept, scale: line.slope, confidence: confidence, uncertaintyMs: uncertainty, aligned: aligned,
       reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r,
-      searchWidth: 2 * margin, windowLength: windowLength, scaleNote: ScaleNote(scale: line.slope))
+      searchWidth: 2 * margin, windowLength: windowLength, scaleNote: ScaleNote(scale: line.slope),
+      referenceBand: band)
   }
 
   /// The median interval between the other's samples (seconds).

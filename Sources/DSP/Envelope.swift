@@ -16,11 +16,16 @@ public struct Envelope: Sendable, Equatable {
   public var firstIndex: Int
   /// Linear RMS, full scale 1.0.
   public var values: [Float]
+  /// Empty, or one array per `AudioBands` band, aligned with `values`:
+  /// the RMS of the window's samples within the band, so
+  /// that the bands' mean squares sum to about the window's own.
+  public var bands: [[Float]]
 
-  public init(rate: Double, firstIndex: Int, values: [Float]) {
+  public init(rate: Double, firstIndex: Int, values: [Float], bands: [[Float]] = []) {
     self.rate = rate
     self.firstIndex = firstIndex
     self.values = values
+    self.bands = bands
   }
 
   /// Media time of value `i`, seconds.

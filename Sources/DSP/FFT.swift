@@ -54,6 +54,21 @@ public final class RealFFT {
     }
   }
 
+  /// The squared magnitudes `|X_k|²` of the `size/2 + 1` bins of the input
+  /// that `fill` writes into the `size` reals it is given (no array is
+  /// allocated: for many small transforms, such as one per envelope window).
+  public func power(into power: UnsafeMutableBufferPointer<Double>, fill: (UnsafeMutableBufferPointer<Double>) -> Void) {
+    let bins = size / 2 + 1
+    precondition(power.count >= bins)
+    fill(UnsafeMutableBufferPointer(start: real, count: size))
+    fftw_execute(forwardPlan)
+    let spectrum = UnsafeMutableRawPointer(complex).assumingMemoryBound(to: Double.self)
+    for k in 0..<bins {
+      let re = spectrum[2 * k], im = spectrum[2 * k + 1]
+      power[k] = re * re + im * im
+    }
+  }
+
   /// The (unnormalised) inverse of a spectrum of `size/2 + 1` interleaved bins.
   public func inverse(_ spectrum: [Double]) -> [Double] {
     precondition(spectrum.count == 2 * (size / 2 + 1))

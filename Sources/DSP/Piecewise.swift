@@ -4,13 +4,12 @@ extension ClockEstimator {
   /// estimate, or nil when the line explains the signal (or nothing better
   /// was found).
   func piecewise(
-    _ linear: Estimate, reference: [Double], shared: ReferenceFeature, rate: Double, referenceStart: Double,
+    _ linear: Estimate, reference shared: ReferenceSignals.Feature, count: Int, rate: Double, referenceStart: Double,
     otherTimes: [Double], otherValues: [Double], otherFeature: [Double], medianInterval: Double
   ) -> Estimate? {
     let windows = linear.windows
     let origin = linear.origin
     guard windows.count >= 4, let lastTime = otherTimes.last else { return nil }
-    let duration = lastTime - origin
     let half = linear.windowLength / 2
     let referenceFeature = shared.values
     func main(_ t: Double) -> Double { linear.offset + linear.scale * (t - origin) }
@@ -46,7 +45,8 @@ extension ClockEstimator {
       let width = 500e-6
       options.scales = .range((linear.scale * (1 - width))...(linear.scale * (1 + width)))
       let sub = ClockEstimator(options: options).estimate(
-        reference: reference, shared: shared, referenceRate: rate, referenceStart: referenceStart,
+        references: ReferenceSignals(only: shared, rate: rate),
+        referenceRate: rate, referenceStart: referenceStart,
         otherTimes: Array(otherTimes[from..<to]), otherValues: Array(otherValues[from..<to]))
       let middle = (run.lo + run.hi) / 2
       let subAt = sub.offset + sub.scale * (middle - sub.origin)
@@ -159,7 +159,7 @@ extension ClockEstimator {
     let confidence = Confidence.of(
       windows: finalWindows, agreeing: agreeing, searchWidth: width, pieces: maps.count,
       plausible: segments.allSatisfy { ScaleSpace.isPlausible($0.scale) })
-    let referenceEnd = referenceStart + Double(reference.count) / rate
+    let referenceEnd = referenceStart + Double(count) / rate
     var lo = Double.infinity
     var hi = -Double.infinity
     for segment in segments {
@@ -174,7 +174,7 @@ extension ClockEstimator {
       aligned: confidence >= options.threshold, reason: nil, windows: finalWindows, origin: origin,
       overlap: lo <= hi ? lo...hi : referenceStart...referenceStart, coarsePeak: linear.coarsePeak,
       segments: segments, searchWidth: width, windowLength: linear.windowLength,
-      scaleNote: ScaleNote(scale: segments[0].scale))
+      scaleNote: ScaleNote(scale: segments[0].scale), referenceBand: linear.referenceBand)
     if !estimate.aligned {
       estimate.reason =
         "only \(agreeing.count) of \(finalWindows.count) windows agree with a \(segments.count)-piece clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Octave-wide frequency bands of the audio, for sensors that hear only
+/// part of the spectrum (a contact microphone, a piezo, a band-limited
+/// level meter): the media's energy in the band a sensor hears follows
+/// that sensor far better than the broadband RMS, which the loudest band
+/// dominates.
+///
+/// Band `b` holds the frequencies `[edges[b], edges[b + 1])` Hz; the last
+/// band runs to the Nyquist frequency. Each envelope window (10 ms at
+/// 100 Hz) is analysed on its own — a Hann window over its samples,
+/// zero-padded to `RealFFT.goodSize` — so the bands resolve about
+/// ±2 bins (±200 Hz at 10 ms): the lowest band, below 200 Hz, holds
+/// everything a 10 ms window cannot split (and any DC offset). A band above the Nyquist
+/// frequency is all zeros.
+public enum AudioBands {
+  /// Band edges, Hz (7 bands).
+  public static let edges: [Double] = [0, 200, 400, 800, 1600, 3200, 6400]
+  public static var count: Int { edges.count }
+
+  /// The band's range, Hz (`upper` infinite for the last).
+  public static func range(_ band: Int) -> (lower: Double, upper: Double) {
+    (edges[band], band + 1 < edges.count ? edges[band + 1] : .infinity)
+  }
+}
+
+/// The FFT workspace that splits one envelope window's samples into
+/// `AudioBands` energies. An `EnvelopeAccumulator` owns one and copies it
+/// before writing when it is shared (copy-on-write), so accumulator copies
+/// never share a mutable workspace.
+final class BandSpectrum: @unchecked Sendable {
+  let fft: RealFFT
+  /// The band of each bin (-1: none, the Nyquist bin of an odd size).
+  private let binBand: [Int]
+  /// One-sided spectrum weights: 1 for DC and Nyquist, 2 between.
+  private let binWeight: [Double]
+  private var power: [Double]
+  /// Hann windows by length, with the mean of their squares.
+  private var windows: [Int: (w: [Double], meanSquare: Double)] = [:]
+
+  /// - Parameters:
+  ///   - maximumLength: the most samples a window holds.
+  ///   - sampleRate: Hz.
+  init(maximumLength: Int, sampleRate: Double) {
+    let size = RealFFT.goodSize(atLeast: max(2, maximumLength))
+    fft = RealFFT(size: size)
+    let bins = size / 2 + 1
+    binBand = (0..<bins).map { k in
+      let frequency = Double(k) * sampleRate / Double(size)
+      return (AudioBands.edges.lastIndex { $0 <= frequency }) ?? 0
+    }
+    binWeight = (0..<bins).map { k in k == 0 || (size % 2 == 0 && k == bins - 1) ? 1 : 2 }
+    power = [Double](repeating: 0, count: bins)
+  }
+
+  /// A fresh workspace of the same size and rate.
+  func copy(sampleRate: Double) -> BandSpectrum { BandSpectrum(maximumLength: fft.size, sampleRate: sampleRate) }
+
+  /// Adds the energy (Σx² over the window's samples, split by band) of
+  /// `count` samples to `sums[0..<AudioBands.count]`.
+  func addEnergies(of x: UnsafePointer<Float>, count: Int, to sums: UnsafeMutablePointer<Float>) {
+    guard count > 1 else {
+      if count == 1 { sums[0] += x[0] * x[0] }
+      return
+    }
+    let window = hann(count)
+    power.withUnsafeMutableBufferPointer { power in
+      fft.power(into: power) { input in
+        for i in 0..<count { input[i] = Double(x[i]) * window.w[i] }
+        for i in count..<input.count { input[i] = 0 }
+      }
+      // Parseval: Σ (w·x)² = (1/N) Σ_k c_k |X_k|²; divided by the window's
+      // mean square, an energy of x (Σx² over its samples).
+      let norm = 1 / (Double(fft.size) * window.meanSquare)
+      var bands = [Double](repeating: 0, count: AudioBands.count)
+      for k in 0..<power.count where binBand[k] >= 0 { bands[binBand[k]] += binWeight[k] * power[k] }
+      for b in 0..<AudioBands.count { sums[b] = Float(Double(sums[b]) + bands[b] * norm) }
+    }
+  }
+
+  private func hann(_ length: Int) -> (w: [Double], meanSquare: Double) {
+    if let cached = windows[length] { return cached }
+    let w = (0..<length).map { 0.5 - 0.5 * cos(2 * Double.pi * (Double($0) + 0.5) / Double(length)) }
+    let entry = (w, w.reduce(0) { $0 + $1 * $1 } / Double(length))
+    windows[length] = entry
+    return entry
+  }
+}
