@@ -42,6 +42,10 @@ public struct ClockEstimator {
     public var threshold: Double = Confidence.threshold
     /// Look for a change of offset part-way (step 6); false: one line only.
     public var piecewise = true
+    /// `status` is aligned only when `uncertaintyMs` is at most this: a map
+    /// that may be 150 ms off puts labels on the wrong beat, however well
+    /// its windows agree (it stays in the result as the best guess).
+    public var maximumUncertaintyMs = 100.0
     public init() {}
   }
 
@@ -193,11 +197,27 @@ public struct ClockEstimator {
     }
 
     // 3–5 for each candidate.
-    var refined = candidates.map { candidate in
-      refine(
-        candidate: candidate, search: search, references: references, rate: rate,
-        referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap,
-        minimumOverlap: minimumOverlap)
+    func refineAll(_ candidates: [CoarseSearch.Candidate]) -> [Estimate] {
+      candidates.map { candidate in
+        refine(
+          candidate: candidate, search: search, references: references, rate: rate,
+          referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap,
+          minimumOverlap: minimumOverlap)
+      }
+    }
+    var refined = refineAll(candidates)
+    // 2b. When no broadband candidate holds, the coarse search again on each
+    // band: a sensor that hears only a band the broadband envelope drowns
+    // (a contact microphone's 2–6 kHz under speech) finds its place there.
+    if !refined.contains(where: \.aligned) {
+      for band in references.usableBands {
+        refined += refineAll(
+          search.candidates(
+            referenceFeature: references.feature(band...band).values, referenceRate: rate,
+            referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature,
+            medianInterval: medianInterval, maxGap: maxGap, minimumOverlap: minimumOverlap,
+            maximumOffset: options.maximumOffset))
+      }
     }
     // 6. A change of offset part-way: unless the most confident line already
     // explains every stretch, tried for every candidate (with a jump, the
@@ -231,7 +251,7 @@ public struct ClockEstimator {
     }
     var best = refined[0]
     // A piecewise map's second line is no rival: it explains other windows.
-    guard best.segments.isEmpty else { return best }
+    guard best.segments.isEmpty else { return precise(best) }
     // A repeating signal (a machine cycle, a periodic test pattern) fits
     // several offsets: when another candidate a clear distance away is
     // nearly as confident, no single answer can be trusted.
@@ -272,6 +292,17 @@ public struct ClockEstimator {
       best.confidence *= 0.5
       best.reason =
         "the signals repeat: shifting the map by a period fits \(Int((ratio * 100).rounded())) % as well; no offset can be trusted (narrow the search with --max-offset)"
+    }
+    return precise(best)
+  }
+
+  /// 5c. Too imprecise to label by: not aligned.
+  private func precise(_ estimate: Estimate) -> Estimate {
+    var best = estimate
+    if best.aligned, !(best.uncertaintyMs <= options.maximumUncertaintyMs) {
+      best.aligned = false
+      best.reason =
+        "the windows agree, but the map is uncertain by \(best.uncertaintyMs.isFinite ? "±\(Int(best.uncertaintyMs.rounded())) ms" : "an unknown amount") (more than \(Int(options.maximumUncertaintyMs)) ms): the signals hold too little detail over this overlap; a longer overlap or a sensor channel that follows the sound more closely helps"
     }
     return best
   }

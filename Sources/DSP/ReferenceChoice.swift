@@ -67,6 +67,8 @@ final class ReferenceSignals {
 
   /// Whether there is any choice to make.
   var hasBands: Bool { !usable.isEmpty }
+  /// The bands that carry a signal.
+  var usableBands: [Int] { usable }
 
   func feature(_ key: Key) -> Feature {
     if let known = features[key] { return known }

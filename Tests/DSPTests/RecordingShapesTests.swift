@@ -32,6 +32,30 @@ struct RecordingShapesTests {
     #expect(estimate.windows.count >= 5 && estimate.windowLength <= 3.5)
   }
 
+  @Test("a sensor that hears one band under a louder other one: found on that band, within 10 ms", arguments: [71, 72, 73] as [UInt64])
+  func bandLimitedSensor(_ seed: UInt64) throws {
+    // The media's broadband energy is a loud low band (speech, say) plus a
+    // quiet high band of its own events; the sensor (a contact microphone)
+    // hears only the high band.
+    let seconds = 40.0
+    let low = Shapes.envelope(seconds: seconds, seed: seed).map { $0 * 10 }
+    let high = Shapes.envelope(seconds: seconds, seed: seed + 100)
+    var bands = [[Double]](repeating: [Double](repeating: 0.001, count: low.count), count: AudioBands.count)
+    bands[1] = low
+    bands[4] = high
+    let broadband = low.indices.map { (low[$0] * low[$0] + high[$0] * high[$0] + 5 * 0.001 * 0.001).squareRoot() }
+    let (times, values) = Shapes.sensor(
+      high, offset: 3.2, scale: 0.9995, rate: 50, seconds: 34, start: 20, seed: seed + 1)
+    let estimate = ClockEstimator().estimate(
+      reference: broadband, referenceBands: bands, referenceRate: 100, referenceStart: 0, otherTimes: times,
+      otherValues: values)
+    #expect(estimate.aligned, "seed \(seed): \(estimate.reason ?? "")")
+    let band = try #require(estimate.referenceBand, "seed \(seed): measured on the broadband envelope")
+    #expect(band.contains(4) && band.count <= 2, "seed \(seed): band \(band)")
+    let error = worstError(estimate, offset: 3.2, scale: 0.9995, start: 20, overlap: 20...54)
+    #expect(error < 0.010, "seed \(seed): worst error \(error * 1000) ms")
+  }
+
   @Test("a 60 s clip 3 h into a log at 20 Hz is found, within 10 ms", arguments: [51, 52] as [UInt64])
   func clipInsideLongLog(_ seed: UInt64) {
     // The world the sensor hears for 4 h; the media recorded 60 s of it at 3 h.
