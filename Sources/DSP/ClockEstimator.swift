@@ -42,10 +42,6 @@ public struct ClockEstimator {
     public var threshold: Double = Confidence.threshold
     /// Look for a change of offset part-way (step 6); false: one line only.
     public var piecewise = true
-    /// `status` is aligned only when `uncertaintyMs` is at most this: a map
-    /// that may be 150 ms off puts labels on the wrong beat, however well
-    /// its windows agree (it stays in the result as the best guess).
-    public var maximumUncertaintyMs = 100.0
     public init() {}
   }
 
@@ -251,7 +247,7 @@ public struct ClockEstimator {
     }
     var best = refined[0]
     // A piecewise map's second line is no rival: it explains other windows.
-    guard best.segments.isEmpty else { return precise(best) }
+    guard best.segments.isEmpty else { return best }
     // A repeating signal (a machine cycle, a periodic test pattern) fits
     // several offsets: when another candidate a clear distance away is
     // nearly as confident, no single answer can be trusted.
@@ -293,19 +289,9 @@ public struct ClockEstimator {
       best.reason =
         "the signals repeat: shifting the map by a period fits \(Int((ratio * 100).rounded())) % as well; no offset can be trusted (narrow the search with --max-offset)"
     }
-    return precise(best)
-  }
-
-  /// 5c. Too imprecise to label by: not aligned.
-  private func precise(_ estimate: Estimate) -> Estimate {
-    var best = estimate
-    if best.aligned, !(best.uncertaintyMs <= options.maximumUncertaintyMs) {
-      best.aligned = false
-      best.reason =
-        "the windows agree, but the map is uncertain by \(best.uncertaintyMs.isFinite ? "±\(Int(best.uncertaintyMs.rounded())) ms" : "an unknown amount") (more than \(Int(options.maximumUncertaintyMs)) ms): the signals hold too little detail over this overlap; a longer overlap or a sensor channel that follows the sound more closely helps"
-    }
     return best
   }
+
 
   /// Steps 3–5 for one coarse candidate.
   private func refine(
