@@ -72,14 +72,41 @@ final class ReferenceSignals {
 
   func feature(_ key: Key) -> Feature {
     if let known = features[key] { return known }
-    let raw: [Double]
-    if let run = key {
-      raw = (0..<count).map { i in run.reduce(0.0) { $0 + bands[$1][i] * bands[$1][i] }.squareRoot() }
-    } else {
-      raw = broadband
-    }
-    let made = Feature(raw: raw, rate: rate)
+    let made = Feature(raw: raw(key), rate: rate)
     features[key] = made
+    return made
+  }
+
+  private func raw(_ key: Key) -> [Double] {
+    guard let run = key else { return broadband }
+    return (0..<count).map { i in run.reduce(0.0) { $0 + bands[$1][i] * bands[$1][i] }.squareRoot() }
+  }
+
+  /// The choice compares signals at about this rate (Hz): block means of
+  /// the reference, a fifth of the work per signal and a 25th per
+  /// correlation at 100 Hz; the level of a correlation, which is all the
+  /// choice needs, is the same.
+  static let choiceRate = 20.0
+  private var factor: Int { max(1, Int((rate / Self.choiceRate).rounded(.down))) }
+  private var choiceFeatures: [Key: [Double]] = [:]
+
+  /// The signal's feature on the choice grid (block means of `factor`
+  /// reference samples; block `k` is centred on reference sample
+  /// `k·factor + (factor − 1)/2`).
+  private func choiceFeature(_ key: Key) -> [Double] {
+    if let known = choiceFeatures[key] { return known }
+    let full = raw(key)
+    let f = factor
+    let blocks = full.count / f
+    var means = [Double](repeating: 0, count: blocks)
+    for k in 0..<blocks {
+      var sum = 0.0
+      for i in (k * f)..<(k * f + f) { sum += full[i] }
+      means[k] = sum / Double(f)
+    }
+    let rate = self.rate / Double(f)
+    let made = highPass(rankTransform(means), weights: [Double](repeating: 1, count: blocks), window: Int(5 * rate))
+    choiceFeatures[key] = made
     return made
   }
 
@@ -89,13 +116,16 @@ final class ReferenceSignals {
     offset: Double, scale: Double, margin: Double, referenceStart: Double, otherTimes: [Double],
     otherFeature: [Double], maxGap: Double
   ) -> (key: Key, r: Double) {
+    let f = factor
+    let choiceRate = rate / Double(f)
     guard hasBands,
       let grid = ChoiceGrid(
-        offset: offset, scale: scale, rate: rate, referenceStart: referenceStart, referenceCount: count,
+        offset: offset, scale: scale, rate: choiceRate,
+        referenceStart: referenceStart + Double(f - 1) / (2 * rate), referenceCount: count / f,
         otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap)
     else { return (nil, 0) }
-    let lags = Int((margin * rate).rounded(.up))
-    func r(_ key: Key) -> Double { grid.peak(feature(key).values, lags: lags) }
+    let lags = Int((margin * choiceRate).rounded(.up))
+    func r(_ key: Key) -> Double { grid.peak(choiceFeature(key), lags: lags) }
     var best: (key: Key, r: Double) = (nil, r(nil))
     var single: (band: Int, r: Double)?
     for band in usable {
