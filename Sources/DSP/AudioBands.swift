@@ -30,8 +30,8 @@ public enum AudioBands {
 /// never share a mutable workspace.
 final class BandSpectrum: @unchecked Sendable {
   let fft: RealFFT
-  /// The band of each bin (-1: none, the Nyquist bin of an odd size).
-  private let binBand: [Int]
+  /// The bins of each band (empty above the Nyquist frequency).
+  private let bandBins: [Range<Int>]
   /// One-sided spectrum weights: 1 for DC and Nyquist, 2 between.
   private let binWeight: [Double]
   private var power: [Double]
@@ -45,9 +45,14 @@ final class BandSpectrum: @unchecked Sendable {
     let size = RealFFT.goodSize(atLeast: max(2, maximumLength))
     fft = RealFFT(size: size)
     let bins = size / 2 + 1
-    binBand = (0..<bins).map { k in
+    let binBand = (0..<bins).map { k in
       let frequency = Double(k) * sampleRate / Double(size)
       return (AudioBands.edges.lastIndex { $0 <= frequency }) ?? 0
+    }
+    // Bands are contiguous runs of bins (frequencies ascend).
+    bandBins = (0..<AudioBands.count).map { b in
+      guard let first = binBand.firstIndex(of: b), let last = binBand.lastIndex(of: b) else { return 0..<0 }
+      return first..<(last + 1)
     }
     binWeight = (0..<bins).map { k in k == 0 || (size % 2 == 0 && k == bins - 1) ? 1 : 2 }
     power = [Double](repeating: 0, count: bins)
@@ -72,9 +77,11 @@ final class BandSpectrum: @unchecked Sendable {
       // Parseval: Σ (w·x)² = (1/N) Σ_k c_k |X_k|²; divided by the window's
       // mean square, an energy of x (Σx² over its samples).
       let norm = 1 / (Double(fft.size) * window.meanSquare)
-      var bands = [Double](repeating: 0, count: AudioBands.count)
-      for k in 0..<power.count where binBand[k] >= 0 { bands[binBand[k]] += binWeight[k] * power[k] }
-      for b in 0..<AudioBands.count { sums[b] = Float(Double(sums[b]) + bands[b] * norm) }
+      for b in 0..<AudioBands.count {
+        var energy = 0.0
+        for k in bandBins[b] { energy += binWeight[k] * power[k] }
+        sums[b] = Float(Double(sums[b]) + energy * norm)
+      }
     }
   }
 

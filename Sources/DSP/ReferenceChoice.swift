@@ -31,7 +31,7 @@ final class ReferenceSignals {
   /// The choice correlates at most this many grid samples (a stride over
   /// longer overlaps: the choice needs the correlation's level, not its
   /// finest lag).
-  static let maximumChoiceSamples = 60_000
+  static let maximumChoiceSamples = 20_000
 
   let rate: Double
   let count: Int
@@ -95,17 +95,9 @@ final class ReferenceSignals {
   /// `k·factor + (factor − 1)/2`).
   private func choiceFeature(_ key: Key) -> [Double] {
     if let known = choiceFeatures[key] { return known }
-    let full = raw(key)
-    let f = factor
-    let blocks = full.count / f
-    var means = [Double](repeating: 0, count: blocks)
-    for k in 0..<blocks {
-      var sum = 0.0
-      for i in (k * f)..<(k * f + f) { sum += full[i] }
-      means[k] = sum / Double(f)
-    }
-    let rate = self.rate / Double(f)
-    let made = highPass(rankTransform(means), weights: [Double](repeating: 1, count: blocks), window: Int(5 * rate))
+    let means = blockMean(raw(key), factor)
+    let rate = self.rate / Double(factor)
+    let made = highPass(rankTransform(means), weights: [Double](repeating: 1, count: means.count), window: Int(5 * rate))
     choiceFeatures[key] = made
     return made
   }
@@ -165,24 +157,17 @@ private struct ChoiceGrid {
     offset: Double, scale: Double, rate: Double, referenceStart: Double, referenceCount: Int, otherTimes: [Double],
     otherFeature: [Double], maxGap: Double
   ) {
-    guard let origin = otherTimes.first, let last = otherTimes.last else { return nil }
-    let referenceEnd = referenceStart + Double(referenceCount) / rate
-    guard
-      let span = WindowLags.overlap(
-        offset: offset, scale: scale, origin: origin, otherEnd: last, referenceStart: referenceStart,
-        referenceEnd: referenceEnd)
+    guard let origin = otherTimes.first,
+      let stretch = WindowLags.facingStretch(
+        offset: offset, scale: scale, rate: rate, referenceStart: referenceStart,
+        referenceEnd: referenceStart + Double(referenceCount) / rate, otherTimes: otherTimes,
+        otherFeature: otherFeature, maxGap: maxGap),
+      stretch.grid.count > 10
     else { return nil }
-    let from = firstIndex(in: otherTimes, notBefore: span.lowerBound)
-    let to = firstIndex(in: otherTimes, notBefore: span.upperBound.nextUp)
-    guard to - from > 10 else { return nil }
-    let times = Array(otherTimes[from..<to])
-    let (grid, weights) = resample(
-      times: times, values: Array(otherFeature[from..<to]), scale: scale, step: 1 / rate, maxGap: maxGap)
-    guard grid.count > 10 else { return nil }
-    values = highPass(grid, weights: weights, window: Int(5 * rate))
-    self.weights = weights
-    start = Int(((offset + scale * (times[0] - origin) - referenceStart) * rate).rounded())
-    stride = max(1, grid.count / ReferenceSignals.maximumChoiceSamples)
+    values = highPass(stretch.grid, weights: stretch.weights, window: Int(5 * rate))
+    weights = stretch.weights
+    start = Int(((offset + scale * (stretch.firstTime - origin) - referenceStart) * rate).rounded())
+    stride = max(1, stretch.grid.count / ReferenceSignals.maximumChoiceSamples)
   }
 
   /// The largest normalised correlation with `reference` at lags within

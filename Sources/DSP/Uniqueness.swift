@@ -22,23 +22,18 @@ enum Uniqueness {
     otherTimes: [Double], otherFeature: [Double], maxGap: Double
   ) -> Double? {
     let origin = otherTimes.first ?? 0
-    let referenceEnd = referenceStart + Double(referenceFeature.count) / referenceRate
     guard
-      let span = WindowLags.overlap(
-        offset: offset, scale: scale, origin: origin, otherEnd: otherTimes.last ?? origin,
-        referenceStart: referenceStart, referenceEnd: referenceEnd)
+      let stretch = WindowLags.facingStretch(
+        offset: offset, scale: scale, rate: rate, referenceStart: referenceStart,
+        referenceEnd: referenceStart + Double(referenceFeature.count) / referenceRate, otherTimes: otherTimes,
+        otherFeature: otherFeature, maxGap: maxGap),
+      stretch.grid.count >= 50
     else { return nil }
-    let from = firstIndex(in: otherTimes, notBefore: span.lowerBound)
-    let to = firstIndex(in: otherTimes, notBefore: span.upperBound.nextUp)
-    guard to - from > 10 else { return nil }
-    let times = Array(otherTimes[from..<to])
-    let (grid, weights) = resample(
-      times: times, values: Array(otherFeature[from..<to]), scale: scale, step: 1 / rate, maxGap: maxGap)
-    guard grid.count >= 50 else { return nil }
+    let (grid, weights) = (stretch.grid, stretch.weights)
     let feature = highPass(grid, weights: weights, window: Int(5 * rate))
     // The reference from `reach` before to `reach` after the mapped stretch, at `rate`.
     let k = max(1, Int((referenceRate / rate).rounded()))
-    let mappedStart = offset + scale * (times[0] - origin)
+    let mappedStart = offset + scale * (stretch.firstTime - origin)
     let lo = max(0, Int(((mappedStart - reach - referenceStart) * referenceRate).rounded(.down)))
     let hi = min(
       referenceFeature.count,

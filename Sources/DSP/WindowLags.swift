@@ -38,6 +38,28 @@ enum WindowLags {
     return a < b ? a...b : nil
   }
 
+  /// The other's samples over the stretch that faces the reference under
+  /// the map, resampled at `rate` on the map's scale (`resample`): its first
+  /// sample's time on the other clock, the grid and its weights. Nil when
+  /// the map leaves ten samples or fewer on the reference.
+  static func facingStretch(
+    offset: Double, scale: Double, rate: Double, referenceStart: Double, referenceEnd: Double, otherTimes: [Double],
+    otherFeature: [Double], maxGap: Double
+  ) -> (firstTime: Double, grid: [Double], weights: [Double])? {
+    guard let origin = otherTimes.first, let last = otherTimes.last,
+      let span = overlap(
+        offset: offset, scale: scale, origin: origin, otherEnd: last, referenceStart: referenceStart,
+        referenceEnd: referenceEnd)
+    else { return nil }
+    let from = firstIndex(in: otherTimes, notBefore: span.lowerBound)
+    let to = firstIndex(in: otherTimes, notBefore: span.upperBound.nextUp)
+    guard to - from > 10 else { return nil }
+    let (grid, weights) = resample(
+      times: Array(otherTimes[from..<to]), values: Array(otherFeature[from..<to]), scale: scale, step: 1 / rate,
+      maxGap: maxGap)
+    return (otherTimes[from], grid, weights)
+  }
+
   /// The windows' lags (each window's centre on the other clock and where
   /// its correlation put it on the reference clock), and the window length.
   static func measure(
