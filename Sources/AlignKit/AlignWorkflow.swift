@@ -129,14 +129,22 @@ public func alignMediaToSeries(
   let (envelope, info) = try await decodedMedia(mediaPath, options)
   let reference = envelope.envelope.values.map(Double.init)
   let bands = envelope.envelope.bands.map { $0.map(Double.init) }
-  let estimator = ClockEstimator(options: options.estimator)
   let candidates = try channelCandidates(channel, table: table)
+  // Several channels: first without the band searches (a channel that
+  // aligns on the broadband envelope spares the others theirs), then, if
+  // none aligned, with them.
+  let passes = candidates.count > 1 && options.estimator.searchBands ? [false, true] : [options.estimator.searchBands]
   var best: (estimate: ClockEstimator.Estimate, name: String)?
-  for (name, values) in candidates {
-    let estimate = estimator.estimate(
-      reference: reference, referenceBands: bands, referenceRate: envelopeRate,
-      referenceStart: envelope.envelope.time(at: 0), otherTimes: table.times, otherValues: values)
-    if best == nil || estimate.confidence > best!.estimate.confidence { best = (estimate, name) }
+  for searchBands in passes where !(best?.estimate.aligned ?? false) {
+    var estimatorOptions = options.estimator
+    estimatorOptions.searchBands = searchBands
+    let estimator = ClockEstimator(options: estimatorOptions)
+    for (name, values) in candidates {
+      let estimate = estimator.estimate(
+        reference: reference, referenceBands: bands, referenceRate: envelopeRate,
+        referenceStart: envelope.envelope.time(at: 0), otherTimes: table.times, otherValues: values)
+      if best == nil || estimate.confidence > best!.estimate.confidence { best = (estimate, name) }
+    }
   }
   guard let best else { throw AlignError("\(csvPath): no numeric channel to align") }
   let estimate = best.estimate

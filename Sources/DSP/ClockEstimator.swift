@@ -42,6 +42,11 @@ public struct ClockEstimator {
     public var threshold: Double = Confidence.threshold
     /// Look for a change of offset part-way (step 6); false: one line only.
     public var piecewise = true
+    /// When no broadband candidate holds, search again on each audio band
+    /// (step 2b). A caller that tries several channels turns it off for a
+    /// first pass, so that one channel's success spares the others' band
+    /// searches.
+    public var searchBands = true
     public init() {}
   }
 
@@ -205,7 +210,7 @@ public struct ClockEstimator {
     // 2b. When no broadband candidate holds, the coarse search again on each
     // band: a sensor that hears only a band the broadband envelope drowns
     // (a contact microphone's 2–6 kHz under speech) finds its place there.
-    if !refined.contains(where: \.aligned) {
+    if options.searchBands, !refined.contains(where: \.aligned) {
       for band in references.usableBands {
         refined += refineAll(
           search.candidates(
