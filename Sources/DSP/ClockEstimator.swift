@@ -12,6 +12,12 @@
 ///    the best offset by FFT cross-correlation at a coarse rate, the other
 ///    sliding along the reference or, for a clip inside a much longer log,
 ///    the reference along the other; the three best distinct candidates.
+///    When no candidate holds (step 5), the search runs again on each of
+///    the reference's `AudioBands` envelopes (step 2b), for a sensor that
+///    hears only a band the broadband envelope drowns.
+/// 3a. The signal the other follows best around each candidate's map
+///    (`ReferenceSignals.choose`): the broadband envelope, a band, or a run
+///    of bands; steps 3–6 and the repeat checks use that signal.
 /// 3. Local lags (`WindowLags`): windows over the overlap each candidate
 ///    implies (3–30 s, from the overlap, not from either recording's
 ///    length), each correlated at 100 Hz around the candidate's map.
@@ -296,7 +302,6 @@ public struct ClockEstimator {
     }
     return best
   }
-
 
   /// Steps 3–5 for one coarse candidate.
   private func refine(
