@@ -109,7 +109,8 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
         }
       }
       // The first range on this task, with the reader already open.
-      var first = template.emptyCopy(expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate)
+      var first = template.emptyCopy(
+        expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate)
       try reader.read(range: ranges[0], table: nil) { index, samples in first.add(samples, startingAt: index) }
       var parts: [Envelope] = [first.envelope()]
       for try await part in group { parts.append(part) }

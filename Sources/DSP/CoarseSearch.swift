@@ -124,7 +124,8 @@ struct CoarseSearch {
       let thinValues = thin > 1 ? pointSample(smoothedOther, every: thin) : smoothedOther
       let thinGap = max(maxGap, 2.5 * Double(thin) * medianInterval)
       for scale in scales {
-        let (values, weights) = resample(times: thinTimes, values: thinValues, scale: scale, step: 1 / rate, maxGap: thinGap)
+        let (values, weights) = resample(
+          times: thinTimes, values: thinValues, scale: scale, step: 1 / rate, maxGap: thinGap)
         guard !values.isEmpty else { continue }
         let feature = highPass(values, weights: weights, window: Int(5 * rate))
         let (lags, r) = correlator.correlate(feature, weights: weights, minimumOverlap: minimumSamples)

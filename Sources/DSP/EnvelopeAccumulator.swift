@@ -189,8 +189,9 @@ public struct EnvelopeAccumulator: Sendable {
     if bands {
       let b = AudioBands.count
       envelope.bands = (0..<b).map { band in
-        (0..<sums.count).map { slot in
-          counts[slot] > 0 ? Float((max(0, Double(finished.bandSums[slot * b + band])) / Double(counts[slot])).squareRoot()) : 0
+        (0..<sums.count).map { slot -> Float in
+          guard counts[slot] > 0 else { return 0 }
+          return Float((max(0, Double(finished.bandSums[slot * b + band])) / Double(counts[slot])).squareRoot())
         }
       }
     }

@@ -57,7 +57,9 @@ public final class RealFFT {
   /// The squared magnitudes `|X_k|²` of the `size/2 + 1` bins of the input
   /// that `fill` writes into the `size` reals it is given (no array is
   /// allocated: for many small transforms, such as one per envelope window).
-  public func power(into power: UnsafeMutableBufferPointer<Double>, fill: (UnsafeMutableBufferPointer<Double>) -> Void) {
+  public func power(
+    into power: UnsafeMutableBufferPointer<Double>, fill: (UnsafeMutableBufferPointer<Double>) -> Void
+  ) {
     let bins = size / 2 + 1
     precondition(power.count >= bins)
     fill(UnsafeMutableBufferPointer(start: real, count: size))

@@ -18,7 +18,8 @@ final class ReferenceSignals {
     init(values: [Double]) { self.values = values }
 
     convenience init(raw: [Double], rate: Double) {
-      self.init(values: highPass(rankTransform(raw), weights: [Double](repeating: 1, count: raw.count), window: Int(5 * rate)))
+      let ones = [Double](repeating: 1, count: raw.count)
+      self.init(values: highPass(rankTransform(raw), weights: ones, window: Int(5 * rate)))
     }
   }
 
@@ -97,7 +98,8 @@ final class ReferenceSignals {
     if let known = choiceFeatures[key] { return known }
     let means = blockMean(raw(key), factor)
     let rate = self.rate / Double(factor)
-    let made = highPass(rankTransform(means), weights: [Double](repeating: 1, count: means.count), window: Int(5 * rate))
+    let ones = [Double](repeating: 1, count: means.count)
+    let made = highPass(rankTransform(means), weights: ones, window: Int(5 * rate))
     choiceFeatures[key] = made
     return made
   }
