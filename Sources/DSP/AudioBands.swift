@@ -30,6 +30,7 @@ public enum AudioBands {
 /// never share a mutable workspace.
 final class BandSpectrum: @unchecked Sendable {
   let fft: RealFFT
+  let sampleRate: Double
   /// The bins of each band (empty above the Nyquist frequency).
   private let bandBins: [Range<Int>]
   /// One-sided spectrum weights: 1 for DC and Nyquist, 2 between.
@@ -44,6 +45,7 @@ final class BandSpectrum: @unchecked Sendable {
   init(maximumLength: Int, sampleRate: Double) {
     let size = RealFFT.goodSize(atLeast: max(2, maximumLength))
     fft = RealFFT(size: size)
+    self.sampleRate = sampleRate
     let bins = size / 2 + 1
     let binBand = (0..<bins).map { k in
       let frequency = Double(k) * sampleRate / Double(size)
@@ -59,7 +61,7 @@ final class BandSpectrum: @unchecked Sendable {
   }
 
   /// A fresh workspace of the same size and rate.
-  func copy(sampleRate: Double) -> BandSpectrum { BandSpectrum(maximumLength: fft.size, sampleRate: sampleRate) }
+  func copy() -> BandSpectrum { BandSpectrum(maximumLength: fft.size, sampleRate: sampleRate) }
 
   /// Adds the energy (Σx² over the window's samples, split by band) of
   /// `count` samples to `sums[0..<AudioBands.count]`.

@@ -240,7 +240,7 @@ public struct ClockEstimator {
             count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth,
             tolerance: RobustLine.agreement) < 0.05,
           let pieces = piecewise(
-            estimate, reference: references.feature(estimate.referenceBand), count: references.count, rate: rate,
+            estimate, reference: references.feature(estimate.referenceBand), rate: rate,
             referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
             otherFeature: otherFeature, medianInterval: medianInterval),
           pieces.confidence > estimate.confidence

@@ -127,7 +127,7 @@ public struct EnvelopeAccumulator: Sendable {
 
   private mutating func addBands(_ k: Int, _ x: UnsafePointer<Float>, count: Int) {
     guard let first = firstWindow else { return }  // addWindow(k) ran first
-    if !isKnownUniquelyReferenced(&spectrum!) { spectrum = spectrum!.copy(sampleRate: sampleRate) }
+    if !isKnownUniquelyReferenced(&spectrum!) { spectrum = spectrum!.copy() }
     let slot = (k - first) * AudioBands.count
     let spectrum = spectrum!
     bandSums.withUnsafeMutableBufferPointer { sums in

@@ -4,7 +4,7 @@ extension ClockEstimator {
   /// estimate, or nil when the line explains the signal (or nothing better
   /// was found).
   func piecewise(
-    _ linear: Estimate, reference shared: ReferenceSignals.Feature, count: Int, rate: Double, referenceStart: Double,
+    _ linear: Estimate, reference shared: ReferenceSignals.Feature, rate: Double, referenceStart: Double,
     otherTimes: [Double], otherValues: [Double], otherFeature: [Double], medianInterval: Double
   ) -> Estimate? {
     let windows = linear.windows
@@ -159,7 +159,7 @@ extension ClockEstimator {
     let confidence = Confidence.of(
       windows: finalWindows, agreeing: agreeing, searchWidth: width, pieces: maps.count,
       plausible: segments.allSatisfy { ScaleSpace.isPlausible($0.scale) })
-    let referenceEnd = referenceStart + Double(count) / rate
+    let referenceEnd = referenceStart + Double(shared.values.count) / rate
     var lo = Double.infinity
     var hi = -Double.infinity
     for segment in segments {

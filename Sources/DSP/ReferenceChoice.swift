@@ -39,7 +39,7 @@ final class ReferenceSignals {
   private let broadband: [Double]
   private let bands: [[Double]]
   /// Bands that carry a signal (a band above the Nyquist frequency is all zeros).
-  private let usable: [Int]
+  let usableBands: [Int]
   private var features: [Key: Feature] = [:]
 
   /// - Parameters:
@@ -52,7 +52,7 @@ final class ReferenceSignals {
     let bands = bands.allSatisfy { $0.count == broadband.count } ? bands : []
     self.bands = bands
     // At least a tenth of the windows hold energy in the band.
-    usable = bands.indices.filter { bands[$0].count { $0 > 0 } * 10 >= max(1, broadband.count) }
+    usableBands = bands.indices.filter { bands[$0].count { $0 > 0 } * 10 >= max(1, broadband.count) }
   }
 
   /// One signal only, whose feature is made already (the piecewise step
@@ -62,14 +62,10 @@ final class ReferenceSignals {
     broadband = []
     count = feature.values.count
     bands = []
-    usable = []
+    usableBands = []
     features[nil] = feature
   }
 
-  /// Whether there is any choice to make.
-  var hasBands: Bool { !usable.isEmpty }
-  /// The bands that carry a signal.
-  var usableBands: [Int] { usable }
 
   func feature(_ key: Key) -> Feature {
     if let known = features[key] { return known }
@@ -112,7 +108,7 @@ final class ReferenceSignals {
   ) -> (key: Key, r: Double) {
     let f = factor
     let choiceRate = rate / Double(f)
-    guard hasBands,
+    guard !usableBands.isEmpty,
       let grid = ChoiceGrid(
         offset: offset, scale: scale, rate: choiceRate,
         referenceStart: referenceStart + Double(f - 1) / (2 * rate), referenceCount: count / f,
@@ -122,7 +118,7 @@ final class ReferenceSignals {
     func r(_ key: Key) -> Double { grid.peak(choiceFeature(key), lags: lags) }
     var best: (key: Key, r: Double) = (nil, r(nil))
     var single: (band: Int, r: Double)?
-    for band in usable {
+    for band in usableBands {
       let value = r(band...band)
       if value > (single?.r ?? -1) { single = (band, value) }
     }
@@ -132,7 +128,7 @@ final class ReferenceSignals {
     while true {
       var next: (run: ClosedRange<Int>, r: Double)?
       for wider in [(run.lowerBound - 1)...run.upperBound, run.lowerBound...(run.upperBound + 1)]
-      where usable.contains(wider.lowerBound) && usable.contains(wider.upperBound) {
+      where usableBands.contains(wider.lowerBound) && usableBands.contains(wider.upperBound) {
         let value = r(wider)
         if value > (next?.r ?? -1) { next = (wider, value) }
       }

@@ -48,10 +48,12 @@ struct EnvelopeAccumulatorTests {
     }
   }
 
-  @Test("accumulators split at window boundaries merge bit-identically")
-  func mergeIsIdentical() {
+  /// With bands, the two halves are copies of one template, sharing its
+  /// FFT workspace until one writes.
+  @Test("accumulators split at window boundaries merge bit-identically", arguments: [false, true])
+  func mergeIsIdentical(bands: Bool) {
     let samples = Self.noise(48_000, seed: 11)
-    let template = EnvelopeAccumulator(rate: 1000, sampleRate: 48000, origin: -0.0213)
+    let template = EnvelopeAccumulator(rate: 1000, sampleRate: 48000, origin: -0.0213, bands: bands)
     var whole = template
     samples.withUnsafeBufferPointer { whole.add($0, startingAt: 0) }
     let cut = Int(template.firstSample(ofWindow: template.window(ofSample: 20_000)))
