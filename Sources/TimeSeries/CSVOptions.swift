@@ -14,14 +14,24 @@ public struct CSVOptions: Sendable, Equatable {
   /// A strftime-style format for a text time column; nil: numbers (in
   /// `timeUnit`) or ISO 8601 date-times, whichever the values are.
   public var timeFormat: TimeFormat?
-  /// No time column: row `i` is at `i / rate` seconds.
+  /// No time column: row `i` is at `start + i / rate` seconds.
   public var rate: Double?
+  /// The time of the first row with `rate` (epoch seconds for a date);
+  /// nil: the start a device format gives (`FileLayout`), else 0.
+  public var start: Double?
   /// Sort rows by time instead of failing when time goes backwards.
   public var sort: Bool
+  /// Lines to skip before the header (or the first row): nil detects a
+  /// preamble (`FileLayout`); a number turns that off.
+  public var skipRows: Int?
+  /// Lines starting with this byte are skipped wherever they are; nil: `#`,
+  /// `%` or `//` lines at the top are detected.
+  public var comment: UInt8?
 
   public init(
     delimiter: UInt8? = nil, hasHeader: Bool = true, timeColumn: String? = nil, timeUnit: TimeUnit? = nil,
-    timeFormat: TimeFormat? = nil, rate: Double? = nil, sort: Bool = false
+    timeFormat: TimeFormat? = nil, rate: Double? = nil, start: Double? = nil, sort: Bool = false,
+    skipRows: Int? = nil, comment: UInt8? = nil
   ) {
     self.delimiter = delimiter
     self.hasHeader = hasHeader
@@ -29,6 +39,22 @@ public struct CSVOptions: Sendable, Equatable {
     self.timeUnit = timeUnit
     self.timeFormat = timeFormat
     self.rate = rate
+    self.start = start
     self.sort = sort
+    self.skipRows = skipRows
+    self.comment = comment
+  }
+
+  /// These options with what `layout` found filling what was not given:
+  /// the options the rows are read with.
+  func obeying(_ layout: FileLayout) -> CSVOptions {
+    var out = self
+    out.hasHeader = hasHeader && layout.hasHeader
+    out.timeColumn = timeColumn ?? (rate == nil ? layout.timeColumn : nil)
+    out.timeFormat = timeFormat ?? layout.timeFormat
+    if timeColumn == nil { out.rate = rate ?? layout.rateHz }
+    out.start = start ?? layout.start
+    out.comment = comment ?? layout.comment
+    return out
   }
 }

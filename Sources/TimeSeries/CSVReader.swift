@@ -31,13 +31,19 @@ public enum CSVReader {
     path: String, options: CSVOptions, threads: Int, pieceSize: Int, map: Bool = true
   ) throws(SeriesError) -> TimeSeriesTable {
     let file = try ChunkedFile(path: path)
-    if file.size == 0 { throw .empty(path: path) }
-    _ = try file.refill()
-    let delimiter =
-      options.delimiter
-      ?? detectDelimiter(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[0..<min(file.end, 1 << 16)]))
-    var scanner = RecordScanner(file: file, path: path, delimiter: delimiter)
-    var builder = TableBuilder(path: path, options: options, delimiter: delimiter, fileSize: file.size)
+    let name = path == standardInput ? "stdin" : path
+    // The first bytes decide the layout (a pipe may deliver them in parts).
+    while file.end < layoutSample, try file.refill() {}
+    if file.end == 0 { throw .empty(path: name) }
+    let sample = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(file.buffer)[0..<min(file.end, layoutSample)])
+    let layout = FileLayout.detect(
+      sample, isWhole: file.atEOF && file.end <= layoutSample, fileName: name, options: options)
+    let effective = options.obeying(layout)
+    let delimiter = options.delimiter ?? layout.delimiter
+    var scanner = RecordScanner(file: file, path: name, delimiter: delimiter)
+    try scanner.skipLines(layout.skippedLines)
+    var builder = TableBuilder(
+      path: name, options: effective, layout: layout, delimiter: delimiter, fileSize: file.size)
     // Pieces are read by offset: anything but a regular file goes line by line.
     var piecesTried = threads < 1 || !file.isRegular
     while try scanner.next() {
@@ -55,6 +61,23 @@ public enum CSVReader {
     }
     return try builder.finish()
   }
+
+  /// The path that names standard input.
+  public static let standardInput = "-"
+  /// Bytes `FileLayout.detect` looks at.
+  static let layoutSample = 1 << 16
+}
+
+/// Text that may be a date or a clock time in some format: mostly digits
+/// and the separators times use, with at least four digits.
+func looksLikeTime(_ text: String) -> Bool {
+  let bytes = Array(text.utf8)
+  guard bytes.count <= 40 else { return false }
+  let digits = bytes.filter { $0 &- 48 <= 9 }.count
+  let separators = bytes.filter { ":/.-T +Z,".utf8.contains($0) }.count
+  let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+  let named = months.contains { text.lowercased().contains($0) } ? 3 : 0
+  return digits >= 4 && Double(digits + separators + named) >= 0.8 * Double(bytes.count)
 }
 
 /// Parses a time cell in the mode the first data row chose.
@@ -113,7 +136,10 @@ private struct ColumnBuilder {
 
 private struct TableBuilder {
   let path: String
-  let options: CSVOptions
+  /// The options given, with what the layout found filling the rest
+  /// (`CSVOptions.obeying`); a units row may add the time unit.
+  var options: CSVOptions
+  let layout: FileLayout
   let delimiter: UInt8
   let fileSize: Int64
   var names: [String] = []
@@ -138,6 +164,8 @@ private struct TableBuilder {
   var timeUnitInference: TimeUnitInference?
   var firstDataLine = 0
   var headerDone = false
+  /// Units rows after the header still to skip.
+  var labelRowsLeft = 0
   var previousTime = -Double.infinity
   /// The previous row's time cell, for the backwards-time message.
   var previousBytes: [UInt8] = []
@@ -147,9 +175,11 @@ private struct TableBuilder {
   /// Bytes of the file consumed so far (set by the reader).
   var bytesConsumed: Int64 = 0
 
-  init(path: String, options: CSVOptions, delimiter: UInt8, fileSize: Int64) {
+  init(path: String, options: CSVOptions, layout: FileLayout, delimiter: UInt8, fileSize: Int64) {
     self.path = path
     self.options = options
+    self.layout = layout
+    labelRowsLeft = options.hasHeader ? layout.labelRows : 0
     self.delimiter = delimiter
     self.fileSize = fileSize
   }
@@ -158,10 +188,15 @@ private struct TableBuilder {
 
   mutating func add(_ scanner: inout RecordScanner) throws(SeriesError) {
     if scanner.isBlank { return }
+    if let comment = options.comment, scanner.withField(0, { $0.first == comment }) { return }
     if !headerDone {
       headerDone = true
       try setUpColumns(&scanner)
       if options.hasHeader { return }
+    }
+    if labelRowsLeft > 0 {
+      labelRowsLeft -= 1
+      return
     }
     guard scanner.fields.count == names.count else {
       throw .raggedRow(path: path, line: scanner.line, fields: scanner.fields.count, expected: names.count)
@@ -173,7 +208,8 @@ private struct TableBuilder {
         throw .timeBackwards(
           path: path, line: scanner.line, column: timeName ?? "time",
           previous: String(decoding: previousBytes, as: UTF8.self),
-          value: timeIndex.map { scanner.fieldString($0) } ?? "\(time)")
+          value: timeIndex.map { scanner.fieldString($0) } ?? "\(time)",
+          advice: .of(previous: previousTime, time: time, row: rows))
       }
       outOfOrder += 1
     } else if time == previousTime {
@@ -270,6 +306,8 @@ private struct TableBuilder {
         let name = scanner.fieldString(i).trimmingSpaces
         return name.isEmpty ? "column_\(i)" : name
       }
+    } else if let given = layout.names, given.count == count {
+      names = given
     } else {
       names = (0..<count).map { "column_\($0)" }
     }
@@ -277,6 +315,13 @@ private struct TableBuilder {
       let index = try resolveTimeColumn()
       timeIndex = index
       timeName = names[index]
+      // A units row that names the time column's unit gives it.
+      if options.timeUnit == nil, index < layout.units.count,
+        let unit = TimeUnitInference.unit(fromName: layout.units[index])
+      {
+        options.timeUnit = unit
+        timeUnitInference = TimeUnitInference(unit: unit, evidence: .unitsRow, column: names[index])
+      }
     } else if let requested = options.timeColumn {
       throw .badFormat(path: path, message: "--rate and --time-column '\(requested)' exclude each other; keep one")
     }
@@ -300,11 +345,13 @@ private struct TableBuilder {
     ]
     if let named = names.firstIndex(where: { timeNames.contains($0.lowercased()) }) { return named }
     if let prefixed = names.firstIndex(where: { $0.lowercased().hasPrefix("time") }) { return prefixed }
+    // Shimmer's `Shimmer_5E1E_Timestamp_Unix_CAL`.
+    if let stamped = names.firstIndex(where: { $0.lowercased().contains("timestamp") }) { return stamped }
     return 0
   }
 
   mutating func readTime(_ scanner: inout RecordScanner) throws(SeriesError) -> Double {
-    guard let timeIndex else { return Double(rows) / (options.rate ?? 1) }
+    guard let timeIndex else { return (options.start ?? 0) + Double(rows) / (options.rate ?? 1) }
     if mode == nil {
       mode = try chooseMode(&scanner, field: timeIndex)
       if case .number = mode!, options.timeUnit == nil { unitPending = true }
@@ -344,9 +391,12 @@ private struct TableBuilder {
       return nil
     }
     guard let kind else {
-      throw .badTime(
-        path: path, line: scanner.line, column: names[field], value: scanner.fieldString(field),
-        hint: "it is neither a number nor an ISO 8601 date-time; pass --time-format (e.g. '%d/%m/%Y %H:%M:%S.%L')")
+      let text = scanner.fieldString(field)
+      let hint =
+        looksLikeTime(text)
+        ? "it is neither a number nor an ISO 8601 date-time; pass --time-format (e.g. '%d/%m/%Y %H:%M:%S.%L')"
+        : "it is not a time at all: if the lines above it are a preamble, pass --skip-rows N (N the lines before the names row) or --comment CHAR; if the time is in another column, pass --time-column; with no time column, --rate"
+      throw .badTime(path: path, line: scanner.line, column: names[field], value: text, hint: hint)
     }
     return kind
   }
@@ -431,6 +481,7 @@ private struct TableBuilder {
     if !headerDone { throw .empty(path: path) }
     if !typed { decideTypes() }
     if rows == 0 { throw .noDataRows(path: path) }
+    try checkTimeRange()
     var warnings: [String] = []
     var series: [SeriesColumn] = []
     for c in columns.indices {
@@ -460,16 +511,28 @@ private struct TableBuilder {
     }
     for column in series where column.unreadable > 0 {
       let examples = column.firstUnreadable.map { "line \($0.line): '\($0.text)'" }.joined(separator: ", ")
-      warnings.append("column '\(column.name)': \(column.unreadable) cells are not numbers (\(examples)); they are treated as missing")
+      warnings.append("column '\(column.name)': \(column.unreadable) cells are not finite numbers (\(examples)); they are treated as missing")
     }
     return TimeSeriesTable(
       path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times, columns: series,
       firstDataLine: firstDataLine, warnings: warnings, timeUnit: timeUnitInference?.unit ?? options.timeUnit,
-      timeUnitInference: timeUnitInference)
+      timeUnitInference: timeUnitInference, layout: layout)
   }
 }
 
 extension TableBuilder {
+  /// Refuses a time beyond ±`TimeSeriesTable.maximumTime`, naming the
+  /// first such row (spans too long for media are `align`'s to refuse).
+  func checkTimeRange() throws(SeriesError) {
+    guard let first = times.first, let last = times.last else { return }
+    let limit = TimeSeriesTable.maximumTime
+    if abs(first) > limit || abs(last) > limit {
+      let row = times.firstIndex { abs($0) > limit } ?? 0
+      throw .timeOutOfRange(
+        path: path, line: firstDataLine + row, column: timeName ?? "time", value: "\(times[row])")
+    }
+  }
+
   /// How `NumericBlocks` lays out a record, when every column is a number
   /// and rows need no sorting; nil otherwise.
   var blockLayout: NumericBlocks.Layout? {
@@ -478,7 +541,7 @@ extension TableBuilder {
     for (c, field) in fieldIndices.enumerated() { slots[field] = c }
     return NumericBlocks.Layout(
       fieldCount: names.count, slots: slots, columnCount: columns.count, timeField: timeIndex, timeMode: mode,
-      delimiter: delimiter, decimalComma: decimalComma)
+      delimiter: delimiter, decimalComma: decimalComma, comment: options.comment)
   }
 
   /// Reads the rest of the file in pieces of whole lines, `threads` at a
@@ -495,7 +558,8 @@ extension TableBuilder {
   ) throws(SeriesError) -> Bool {
     let pieces = NumericBlocks.Pieces(
       fd: file.fd, path: path, start: file.consumed, end: file.size, pieceSize: pieceSize, map: map)
-    let work = PieceWork(pieces: pieces, layout: layout, rate: options.rate, threads: threads)
+    let work = PieceWork(
+      pieces: pieces, layout: layout, rate: options.rate, start: options.start ?? 0, threads: threads)
     var line = scanner.upcomingLine
     var next = 0
     var failure: SeriesError?
@@ -568,7 +632,8 @@ extension TableBuilder {
         throw .timeBackwards(
           path: path, line: startLine + parsed.firstRowLine, column: timeName ?? "time",
           previous: String(decoding: previousBytes, as: UTF8.self),
-          value: String(decoding: parsed.firstTimeText, as: UTF8.self))
+          value: String(decoding: parsed.firstTimeText, as: UTF8.self),
+          advice: .of(previous: previousTime, time: parsed.firstTime, row: rows))
       }
       if parsed.firstTime == previousTime { duplicates += 1 }
     }
@@ -577,8 +642,10 @@ extension TableBuilder {
       throw .raggedRow(path: path, line: startLine + at, fields: fields, expected: names.count)
     case .badTime(let at, let value)?:
       throw badTime(line: startLine + at, value: value)
-    case .backwards(let at, let previous, let value)?:
-      throw .timeBackwards(path: path, line: startLine + at, column: timeName ?? "time", previous: previous, value: value)
+    case .backwards(let at, let previous, let value, let step)?:
+      throw .timeBackwards(
+        path: path, line: startLine + at, column: timeName ?? "time", previous: previous, value: value,
+        advice: .of(previous: step.previous, time: step.time, row: rows + at))
     case nil:
       break
     }
@@ -605,6 +672,8 @@ private final class PieceWork: @unchecked Sendable {
   let pieces: NumericBlocks.Pieces
   let layout: NumericBlocks.Layout
   let rate: Double?
+  /// The first row's time with `rate`.
+  let start: Double
   private var blocks: [NumericBlocks.Block]
   private var outputs: [NumericBlocks.Parsed]
   private var round = 0
@@ -615,10 +684,11 @@ private final class PieceWork: @unchecked Sendable {
   /// One per column, the time column last.
   var targets: [UnsafeMutablePointer<Double>] = []
 
-  init(pieces: NumericBlocks.Pieces, layout: NumericBlocks.Layout, rate: Double?, threads: Int) {
+  init(pieces: NumericBlocks.Pieces, layout: NumericBlocks.Layout, rate: Double?, start: Double, threads: Int) {
     self.pieces = pieces
     self.layout = layout
     self.rate = rate
+    self.start = start
     let slots = 2 * max(1, threads)
     // Buffers for pieces that are read rather than mapped; they grow when used.
     blocks = (0..<slots).map { _ in NumericBlocks.Block(capacity: 0) }
@@ -640,7 +710,12 @@ private final class PieceWork: @unchecked Sendable {
         let out = outputs[base + k]
         do throws(SeriesError) {
           let piece = try pieces.load(first + k, into: block)
-          if piece.count > 0 && memchr(piece.bytes, 34, piece.count) != nil {
+          // A quote (fields may span lines) or a comment line: the record
+          // scanner reads from this piece on.
+          if piece.count > 0
+            && (memchr(piece.bytes, 34, piece.count) != nil
+              || layout.comment.map { memchr(piece.bytes, Int32($0), piece.count) != nil } == true)
+          {
             out.reset(capacity: 0, columns: layout.columnCount)
             out.quoted = true
           } else {
@@ -665,7 +740,7 @@ private final class PieceWork: @unchecked Sendable {
     }
     let times = targets[layout.columnCount] + row
     if let rate, layout.timeField == nil {
-      for r in 0..<parsed.rows { times[r] = Double(row + r) / rate }
+      for r in 0..<parsed.rows { times[r] = start + Double(row + r) / rate }
     } else {
       times.initialize(from: parsed.column(layout.columnCount).baseAddress!, count: parsed.rows)
     }

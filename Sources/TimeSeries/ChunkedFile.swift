@@ -21,18 +21,40 @@ final class ChunkedFile {
   /// A regular file (it can be read at any offset).
   let isRegular: Bool
 
+  /// Opens `path`, or standard input for `-` (`CSVReader.standardInput`).
+  /// Anything else that is not a regular file (a FIFO, a device, a
+  /// socket) is refused at once: reading it could block for ever.
   init(path: String, chunk: Int = 1 << 20) throws(SeriesError) {
+    if path == CSVReader.standardInput {
+      let fd = dup(0)
+      guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+      self.fd = fd
+      size = 0
+      isRegular = false
+      self.path = path
+      buffer = .allocate(byteCount: chunk, alignment: 16)
+      return
+    }
     var status = stat()
     guard stat(path, &status) == 0 else {
       if errno == ENOENT || errno == ENOTDIR { throw .notFound(path: path) }
       throw .unreadable(path: path, reason: String(cString: strerror(errno)))
     }
     if (status.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if (status.st_mode & S_IFMT) != S_IFREG { throw .notRegular(path: path) }
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+    // Non-blocking only for the open (a FIFO swapped in after the stat
+    // must not block it); reads block as usual.
+    _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+    var opened = stat()
+    guard fstat(fd, &opened) == 0, (opened.st_mode & S_IFMT) == S_IFREG else {
+      close(fd)
+      throw .notRegular(path: path)
+    }
     self.fd = fd
-    self.size = Int64(status.st_size)
-    isRegular = (status.st_mode & S_IFMT) == S_IFREG
+    self.size = Int64(opened.st_size)
+    isRegular = true
     self.path = path
     buffer = .allocate(byteCount: chunk, alignment: 16)
   }

@@ -7,8 +7,10 @@
 #endif
 
 /// Parses a decimal number from ASCII bytes, as `strtod` would, but without
-/// copying: `[+-]digits[.digits][(e|E)[+-]digits]`, plus `inf`/`nan` forms
-/// via `strtod`. Returns nil if the bytes are not exactly one number.
+/// copying: `[+-]digits[.digits][(e|E)[+-]digits]`. Returns nil if the
+/// bytes are not exactly one finite number: `inf`, `nan` and numbers that
+/// overflow (`1e400`) are not numbers here (a sensor value or a time
+/// never is one; the readers count such cells as missing).
 ///
 /// Implementation: Clinger's fast path — when the significand has at most
 /// 19 digits, fits in 2^53 and the decimal exponent is within ±22, the
@@ -157,17 +159,18 @@ let powersOfTen: [Double] = (0...22).map { (e: Int) -> Double in
   return p
 }
 
-/// `strtod` on a NUL-terminated copy, accepting only a full match.
+/// `strtod` on a NUL-terminated copy, accepting only a full match of a
+/// finite number.
 private func slowParse(_ bytes: UnsafeRawBufferPointer) -> Double? {
   guard bytes.count < 64 else {
-    return Double(String(decoding: bytes, as: UTF8.self))
+    return Double(String(decoding: bytes, as: UTF8.self)).flatMap { $0.isFinite ? $0 : nil }
   }
   var buffer = [CChar](repeating: 0, count: 65)
   for i in 0..<bytes.count { buffer[i] = CChar(bitPattern: bytes[i]) }
   return buffer.withUnsafeMutableBufferPointer { b -> Double? in
     var end: UnsafeMutablePointer<CChar>? = nil
     let value = strtod(b.baseAddress!, &end)
-    guard let end, end - b.baseAddress! == bytes.count else { return nil }
+    guard let end, end - b.baseAddress! == bytes.count, value.isFinite else { return nil }
     return value
   }
 }

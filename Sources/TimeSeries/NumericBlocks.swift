@@ -35,13 +35,16 @@ struct NumericBlocks {
     var timeMode: TimeMode?
     var delimiter: UInt8
     var decimalComma: Bool
+    /// Comment lines start with it (`CSVOptions.comment`): a piece holding
+    /// it goes to the record scanner.
+    var comment: UInt8?
   }
 
   /// A piece's first problem, at a line counted from the piece's start.
   enum Problem {
     case ragged(line: Int, fields: Int)
     case badTime(line: Int, value: String)
-    case backwards(line: Int, previous: String, value: String)
+    case backwards(line: Int, previous: String, value: String, step: (previous: Double, time: Double))
   }
 
   /// What one piece holds, column-major in `values`: column `c`'s rows at
@@ -386,7 +389,8 @@ struct NumericBlocks {
         }
         if time < previousTime {
           out.problem = .backwards(
-            line: line, previous: state.timeText(row: previousRowStart), value: state.timeText(row: rowStart))
+            line: line, previous: state.timeText(row: previousRowStart), value: state.timeText(row: rowStart),
+            step: (previousTime, time))
           break rows
         }
         if time == previousTime { duplicates += 1 }

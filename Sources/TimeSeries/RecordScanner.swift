@@ -54,16 +54,38 @@ struct RecordScanner {
     withField(i) { String(decoding: $0, as: UTF8.self) }
   }
 
-  /// Reads the next record into `fields`; false at the end of the file.
-  mutating func next() throws(SeriesError) -> Bool {
-    if !started {
-      started = true
-      while file.end - file.start < 3, try file.refill() {}
+  /// Skips the byte-order mark once, at the start.
+  private mutating func start() throws(SeriesError) {
+    guard !started else { return }
+    started = true
+    while file.end - file.start < 3, try file.refill() {}
+    let b = UnsafeRawBufferPointer(file.buffer)
+    if file.end - file.start >= 3, b[file.start] == 0xEF, b[file.start + 1] == 0xBB, b[file.start + 2] == 0xBF {
+      file.start += 3
+    }
+  }
+
+  /// Skips `count` lines as they are (a preamble: quotes in it mean
+  /// nothing), so the next record starts on line `count + 1`.
+  mutating func skipLines(_ count: Int) throws(SeriesError) {
+    try start()
+    var left = count
+    while left > 0 {
       let b = UnsafeRawBufferPointer(file.buffer)
-      if file.end - file.start >= 3, b[file.start] == 0xEF, b[file.start + 1] == 0xBB, b[file.start + 2] == 0xBF {
-        file.start += 3
+      if let newline = b[file.start..<file.end].firstIndex(of: UInt8(ascii: "\n")) {
+        file.start = newline + 1
+        left -= 1
+        nextLine += 1
+      } else {
+        file.start = file.end
+        if try !file.refill() { return }
       }
     }
+  }
+
+  /// Reads the next record into `fields`; false at the end of the file.
+  mutating func next() throws(SeriesError) -> Bool {
+    try start()
     while true {
       if let consumed = scan() {
         file.start = consumed

@@ -59,7 +59,13 @@ public struct TimeSeriesTable: Sendable, Equatable {
   /// How the unit was inferred, when it was not given.
   public var timeUnitInference: TimeUnitInference? = nil
 
+  /// How the file was laid out (device format, preamble, units row).
+  public var layout = FileLayout()
+
   public var rowCount: Int { times.count }
+
+  /// The largest time a row may have, s (±; 300,000 years from 1970).
+  public static let maximumTime = 1e13
 
   /// The column named `name` (exact, then case-insensitive).
   public func column(named name: String) -> SeriesColumn? {

@@ -23,6 +23,8 @@ import Foundation
 public struct TimeUnitInference: Sendable, Equatable {
   public enum Evidence: Sendable, Equatable {
     case name
+    /// A units row under the names (`ms` under Shimmer's timestamp).
+    case unitsRow
     case epochMagnitude
     case step(Double)
     case fractional
@@ -49,6 +51,7 @@ public struct TimeUnitInference: Sendable, Equatable {
     let why: String
     switch evidence {
     case .name: why = "its name"
+    case .unitsRow: why = "its units row"
     case .epochMagnitude: why = "its values are \(unitName) since the epoch"
     case .step(let step):
       let rate = unit.perSecond / step
@@ -124,7 +127,8 @@ private func formatStep(_ step: Double) -> String {
   step == step.rounded() && abs(step) < 1e15 ? String(Int64(step)) : String(step)
 }
 
-private func formatRate(_ rate: Double) -> String {
+/// `32 Hz`, `1.5 kHz`, `0.02 Hz`.
+func formatRate(_ rate: Double) -> String {
   if rate >= 1000 { return "\((rate / 100).rounded() / 10) kHz" }
   if rate >= 10 { return "\(Int(rate.rounded())) Hz" }
   return "\((rate * 100).rounded() / 100) Hz"

@@ -153,7 +153,7 @@ struct CSVReaderTests {
     #expect(ax.firstUnreadable.first?.line == 5 && ax.firstUnreadable.first?.text == "oops")
     #expect(table.column(named: "ay")?.missing == 2)
     #expect(table.column(named: "label")?.values == .text(["walk", "walk", "", "run", "run", "run", "run"]))
-    #expect(table.warnings.contains { $0.contains("column 'ax': 1 cells are not numbers (line 5: 'oops')") }, "\(table.warnings)")
+    #expect(table.warnings.contains { $0.contains("column 'ax': 1 cells are not finite numbers (line 5: 'oops')") }, "\(table.warnings)")
     let info = SeriesInfo(table)
     #expect(info.columns == ["time", "ax", "label", "ay"])
     #expect(info.missing == ["ax": 3, "ay": 2, "label": 1])
