@@ -37,6 +37,9 @@ public struct AlignResult: Sendable, Codable, Equatable {
     /// Added: how the time column's unit was inferred, when none was given
     /// and the inference is worth saying (not seconds, or a guess).
     public var timeUnitNote: String? = nil
+    /// Added: how a device export or a preamble was read, and where the
+    /// times came from (`layout.times_from`); nil for a plain CSV.
+    public var layout: FileLayout? = nil
 
     /// The reader's options align used (defaults for results written before
     /// `csv_options` existed).
@@ -130,6 +133,12 @@ public struct CSVReadOptions: Sendable, Codable, Equatable {
   /// `--rate`: no time column.
   public var rate: Double?
   public var sort: Bool
+  /// Added: `--start`, epoch seconds (or seconds) of the first row with a rate.
+  public var start: Double?
+  /// Added: `--skip-rows`.
+  public var skipRows: Int?
+  /// Added: `--comment`.
+  public var comment: String?
 
   public init(_ options: CSVOptions, readIn unit: TimeUnit? = nil) {
     delimiter = options.delimiter.map { String(UnicodeScalar($0)) }
@@ -138,6 +147,9 @@ public struct CSVReadOptions: Sendable, Codable, Equatable {
     timeFormat = options.timeFormat?.description
     rate = options.rate
     sort = options.sort
+    start = options.start
+    skipRows = options.skipRows
+    comment = options.comment.map { String(UnicodeScalar($0)) }
   }
 
   /// The reader's options again, with the time column the result names.
@@ -146,6 +158,7 @@ public struct CSVReadOptions: Sendable, Codable, Equatable {
     if let timeFormat { format = try TimeFormat(timeFormat) }
     return CSVOptions(
       delimiter: delimiter.flatMap { $0.utf8.count == 1 ? $0.utf8.first : nil }, hasHeader: header,
-      timeColumn: rate == nil ? timeColumn : nil, timeUnit: timeUnit, timeFormat: format, rate: rate, sort: sort)
+      timeColumn: rate == nil ? timeColumn : nil, timeUnit: timeUnit, timeFormat: format, rate: rate, start: start, sort: sort,
+      skipRows: skipRows, comment: comment.flatMap { $0.utf8.count == 1 ? $0.utf8.first : nil })
   }
 }

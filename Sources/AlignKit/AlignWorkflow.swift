@@ -161,7 +161,8 @@ public func alignMediaToSeries(
     series: .init(
       path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv, readIn: table.timeUnit),
-      timeUnitNote: table.timeUnitInference.flatMap { $0.isWorthSaying ? $0.note : nil }),
+      timeUnitNote: table.timeUnitInference.flatMap { $0.isWorthSaying ? $0.note : nil },
+      layout: seriesInfo.layout),
     other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
   if let band = estimate.referenceBand {
     let upper = AudioBands.range(band.upperBound).upper
@@ -242,7 +243,8 @@ func checkAlignable(_ table: TimeSeriesTable) throws {
 }
 
 /// The channels to try: one named channel, `mag(…)`, or with `auto` every
-/// numeric column plus the magnitude of each axis triple (`…x`, `…y`, `…z`).
+/// numeric column plus the magnitude of each axis triple
+/// (`TimeSeriesTable.axisTriples`).
 func channelCandidates(_ channel: String, table: TimeSeriesTable) throws -> [(String, [Double])] {
   if channel.lowercased() != "auto" {
     do {
@@ -256,14 +258,13 @@ func channelCandidates(_ channel: String, table: TimeSeriesTable) throws -> [(St
   for column in table.columns {
     if let numbers = column.numbers, numbers.contains(where: { !$0.isNaN }) { out.append((column.name, numbers)) }
   }
-  let names = table.columns.map(\.name)
-  for name in names where name.lowercased().hasSuffix("x") {
-    let stem = String(name.dropLast())
-    guard let y = names.first(where: { $0.lowercased() == (stem + "y").lowercased() }),
-      let z = names.first(where: { $0.lowercased() == (stem + "z").lowercased() })
-    else { continue }
-    let spec = ChannelSpec.magnitude([name, y, z])
-    if let values = try? table.channel(spec) { out.append((spec.description, values)) }
+  for axes in table.axisTriples {
+    let spec = ChannelSpec.magnitude(axes)
+    do {
+      out.append((spec.description, try table.channel(spec)))
+    } catch {
+      throw AlignError(error.description)
+    }
   }
   guard !out.isEmpty else { throw AlignError("\(table.path): no numeric column to align; name one with --channel") }
   return out

@@ -13,6 +13,11 @@ public struct BatchItem: Sendable, Codable, Equatable {
   public var channel: String?
   public var timeFormat: String?
   public var timeUnit: String?
+  /// Added: `--rate`, `--start`, `--skip-rows` and `--comment` for this item.
+  public var rate: String?
+  public var start: String?
+  public var skipRows: String?
+  public var comment: String?
   /// Where the item was declared (`manifest.csv:12`), for messages.
   public var source: String
   /// Set when the declaration itself is unusable: the item fails with it.
@@ -49,6 +54,7 @@ public struct ManifestError: Error, CustomStringConvertible, Sendable {
 /// The manifest's columns (or JSON keys), with accepted spellings.
 enum ManifestField: String, CaseIterable {
   case id, media, csv, timeColumn = "time_column", channel, timeFormat = "time_format", timeUnit = "time_unit"
+  case rate, start, skipRows = "skip_rows", comment
 
   static func named(_ name: String) -> ManifestField? {
     let key = name.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
@@ -59,13 +65,16 @@ enum ManifestField: String, CaseIterable {
     case "timecolumn": return .timeColumn
     case "timeformat": return .timeFormat
     case "timeunit": return .timeUnit
+    case "skiprows", "skip": return .skipRows
+    case "rate_hz": return .rate
     default: return ManifestField(rawValue: key)
     }
   }
 }
 
 /// Reads a manifest: a CSV with a header naming `media` and `csv` (and
-/// optionally `id`, `time_column`, `channel`, `time_format`, `time_unit`),
+/// optionally `id`, `time_column`, `channel`, `time_format`, `time_unit`,
+/// `rate`, `start`, `skip_rows`, `comment`),
 /// or JSON — an array of objects with those keys, or `{"items": [...]}`.
 /// Relative paths are taken from the manifest's folder.
 public func readManifest(_ path: String) throws(ManifestError) -> BatchPlan {
@@ -95,6 +104,11 @@ private func makeItem(_ values: [ManifestField: String], source: String, folder:
     id: value(.id) ?? "", media: value(.media).map { resolve($0, in: folder) } ?? "",
     csv: value(.csv).map { resolve($0, in: folder) } ?? "", timeColumn: value(.timeColumn), channel: value(.channel),
     timeFormat: value(.timeFormat), timeUnit: value(.timeUnit), source: source)
+  item.rate = value(.rate)
+  item.start = value(.start)
+  item.skipRows = value(.skipRows)
+  // A comment character may be the only thing in its cell: keep "#" as is.
+  item.comment = values[.comment].flatMap { $0.isEmpty ? nil : $0 }
   let missing = [ManifestField.media, .csv].filter { value($0) == nil }.map(\.rawValue)
   if !missing.isEmpty {
     item.problem = "no \(missing.joined(separator: " and ")) path; fill in the cell\(missing.count == 1 ? "" : "s")"

@@ -236,6 +236,10 @@ func alignCommand(for item: BatchItem, options: BatchOptions) -> [String] {
   set("--channel", item.channel)
   set("--time-format", item.timeFormat)
   set("--time-unit", item.timeUnit)
+  set("--rate", item.rate)
+  set("--start", item.start)
+  set("--skip-rows", item.skipRows)
+  set("--comment", item.comment)
   arguments += shared
   return arguments
 }

@@ -13,7 +13,7 @@ public enum ProbeOutcome: Sendable {
 public let seriesExtensions: Set<String> = ["csv", "tsv", "txt"]
 
 public func isSeriesPath(_ path: String) -> Bool {
-  seriesExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+  path == CSVReader.standardInput || seriesExtensions.contains(URL(fileURLWithPath: path).pathExtension.lowercased())
 }
 
 /// Probes each path in turn (`.csv`, `.tsv` and `.txt` as time series, the

@@ -7,7 +7,8 @@ public enum SeriesText {
     let delimiter = info.delimiter == "\t" ? "tab" : "'\(info.delimiter)'"
     var lines = ["\(info.path): CSV (\(delimiter)-separated), \(info.rows) rows, columns \(info.columns.joined(separator: ", "))"]
     let time = info.time
-    var timing = "  time: " + (time.column.map { "column '\($0)'" } ?? "from --rate")
+    if let summary = info.layout?.summary { lines.append("  \(summary)") }
+    var timing = "  time: " + (time.column.map { "column '\($0)'" } ?? info.layout?.timesFrom ?? "from --rate")
     timing += ", \(stamp(time.start)) … \(stamp(time.end)) (\(String(format: "%.3f", time.end - time.start)) s)"
     if let rate = time.rateHz { timing += String(format: ", %.3f Hz", rate) }
     if let jitter = time.jitterMs { timing += String(format: ", jitter %.3f ms", jitter) }

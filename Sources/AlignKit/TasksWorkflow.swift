@@ -339,6 +339,10 @@ private func numericColumnNames(_ table: TimeSeriesTable) -> [String] {
 }
 
 func resolveInput(_ path: String, relativeTo folder: String, what: String) throws(AlignError) -> String {
+  if path == CSVReader.standardInput {
+    throw AlignError(
+      "the result's \(what) was read from stdin and cannot be read again; save it to a file and run align on that file")
+  }
   var candidates = [path]
   if !path.hasPrefix("/") && !folder.isEmpty { candidates.append((folder as NSString).appendingPathComponent(path)) }
   for candidate in candidates {

@@ -311,6 +311,10 @@ private struct TableBuilder {
     } else {
       names = (0..<count).map { "column_\($0)" }
     }
+    if options.start != nil && options.rate == nil {
+      throw .badFormat(
+        path: path, message: "--start sets the first row's time for rows at --rate; pass --rate HZ as well, or leave --start out to read the time column")
+    }
     if options.rate == nil {
       let index = try resolveTimeColumn()
       timeIndex = index

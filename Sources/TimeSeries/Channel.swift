@@ -72,3 +72,52 @@ extension TimeSeriesTable {
     }
   }
 }
+
+extension TimeSeriesTable {
+  /// The numeric columns that form an axis triple, x, y and z in that
+  /// order: names equal but for one axis letter that stands as its own
+  /// token or ends a name (`ax`, `acc_x`, `Acceleration x (m/s^2)`,
+  /// `Shimmer_5E1E_Accel_LN_X_CAL`, `Accelerometer X`), or, for
+  /// accelerometer and gyroscope names only, one digit 0/1/2
+  /// (`Accel Channel 0`, `gyro1`…). Each triple once, in file order.
+  public var axisTriples: [[String]] {
+    let numeric = columns.filter { $0.numbers != nil }.map(\.name)
+    var lowered: [String: String] = [:]
+    for name in numeric where lowered[name.lowercased()] == nil { lowered[name.lowercased()] = name }
+    var out: [[String]] = []
+    var used: Set<String> = []
+    for name in numeric where !used.contains(name) {
+      let characters = Array(name)
+      for (i, c) in characters.enumerated() {
+        let axes: [Character]
+        switch c {
+        case "x", "X": axes = c == "x" ? ["y", "z"] : ["Y", "Z"]
+        case "0":
+          let lower = name.lowercased()
+          guard lower.contains("acc") || lower.contains("gyr") else { continue }
+          axes = ["1", "2"]
+        default: continue
+        }
+        // A letter must not be inside a word ("max"), unless it ends the
+        // name after a lowercase stem ("accX", "ax").
+        if c != "0" {
+          let before = i > 0 ? characters[i - 1] : " "
+          let after = i + 1 < characters.count ? characters[i + 1] : " "
+          let standsAlone = !before.isLetter && !after.isLetter
+          let ends = i + 1 == characters.count || !after.isLetter && !after.isNumber
+          guard standsAlone || ends else { continue }
+        }
+        let others = axes.map { axis -> String? in
+          var copy = characters
+          copy[i] = axis
+          return lowered[String(copy).lowercased()]
+        }
+        guard let y = others[0], let z = others[1], !used.contains(y), !used.contains(z) else { continue }
+        out.append([name, y, z])
+        used.formUnion([name, y, z])
+        break
+      }
+    }
+    return out
+  }
+}

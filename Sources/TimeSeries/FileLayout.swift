@@ -31,8 +31,12 @@
 public struct FileLayout: Sendable, Equatable, Codable {
   public enum Format: String, Sendable, Codable, Equatable {
     case plain
-    /// Comment or metadata lines before the header, or a units row.
+    /// Comment or metadata lines before the header.
     case preamble
+    /// A row of units after the names row, and no preamble.
+    case unitsRow = "units_row"
+    /// No names row: the first row is data (columns `column_0`, …).
+    case noHeader = "no_header"
     case empaticaE4 = "empatica_e4"
     case actigraph
     case shimmer
@@ -44,6 +48,8 @@ public struct FileLayout: Sendable, Equatable, Codable {
       switch self {
       case .plain: return "a plain CSV"
       case .preamble: return "a CSV with a preamble"
+      case .unitsRow: return "a CSV with a units row"
+      case .noHeader: return "a CSV with no names row (columns column_0, column_1, …)"
       case .empaticaE4: return "an Empatica E4 file"
       case .actigraph: return "an ActiGraph ActiLife file"
       case .shimmer: return "a Shimmer Consensys file"
@@ -269,6 +275,10 @@ private struct LayoutDetector {
       if body > 0 && above.allSatisfy({ !isData($0) || $0.count == 1 }) {
         layout.skippedLines = indices[body]
         layout.hasHeader = false
+      } else if body == 0 {
+        // Every row, the first included, holds a value: no names row.
+        layout.skippedLines = indices[0]
+        layout.hasHeader = false
       } else {
         layout.skippedLines = first
       }
@@ -401,18 +411,29 @@ private struct LayoutDetector {
         names.dropFirst().contains(where: { $0.contains("(") && $0.contains(")") })
       {
         layout.format = .phyphox
-      } else if layout.skippedLines > 0 || layout.labelRows > 0 || !layout.hasHeader {
+      } else if layout.skippedLines > 0 {
         layout.format = .preamble
+      } else if !layout.hasHeader {
+        layout.format = .noHeader
+      } else if layout.labelRows > 0 {
+        layout.format = .unitsRow
       }
     }
     var parts: [String] = []
     if let banner {
-      parts.append("start \(formatUTC(banner.start)), \(formatRate(banner.rate))")
+      parts.append("start \(formatUTC(banner.start)), \(formatRate(banner.rate)) (its \(banner.lines)-line header block)")
     }
     if layout.format == .openBCI, let rate = headerRate { parts.append("\(formatRate(rate)) in its header") }
-    if layout.skippedLines > 0 {
-      let what = layout.comment.map { "comment lines ('\(String(UnicodeScalar($0)))')" } ?? "preamble lines"
-      parts.append("\(layout.skippedLines) \(what) before the \(layout.hasHeader ? "names row" : "data") skipped")
+    // Lines before the names row: a `sep=` line, then comment or preamble lines.
+    let separator = options.skipRows == nil && separatorLine(lines[0]) != nil ? 1 : 0
+    if separator == 1 {
+      parts.append("its sep= line (\(layout.delimiter == 9 ? "tab" : "'\(String(UnicodeScalar(layout.delimiter)))'")-separated)")
+    }
+    let skipped = layout.skippedLines - separator - (banner?.lines ?? 0)
+    if skipped > 0 {
+      let what = layout.comment.map { "comment line\(skipped == 1 ? "" : "s") ('\(String(UnicodeScalar($0)))')" }
+        ?? "preamble line\(skipped == 1 ? "" : "s")"
+      parts.append("\(skipped) \(what) before the \(layout.hasHeader ? "names row" : "data") skipped")
     }
     if layout.labelRows > 0 {
       let shown = layout.units.filter { !$0.isEmpty }.prefix(4).joined(separator: ", ")

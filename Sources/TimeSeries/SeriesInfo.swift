@@ -25,6 +25,9 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
     public var unitNote: String? = nil
   }
 
+  /// Added: how a device export or a preamble was read (nil for a plain CSV).
+  public var layout: FileLayout? = nil
+
   public var path: String
   public var rows: Int
   /// Every column, time column included, in file order.
@@ -70,6 +73,7 @@ public struct SeriesInfo: Sendable, Codable, Equatable {
       column: table.timeColumn, start: times.first ?? 0, end: times.last ?? 0,
       rateHz: median.flatMap { $0 > 0 ? 1 / $0 : nil }, jitterMs: jitter, gaps: gaps, unit: table.timeUnit,
       unitNote: table.timeUnitInference?.note)
+    layout = table.layout.summary == nil ? nil : table.layout
     var missing: [String: Int] = [:]
     for column in table.columns where column.missing > 0 { missing[column.name] = column.missing }
     self.missing = missing

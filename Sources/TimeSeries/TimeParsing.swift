@@ -289,3 +289,12 @@ public struct TimeFormatError: Error, Sendable, CustomStringConvertible {
     "--time-format '\(format)': unknown directive '\(directive)'; use %Y %m %d %H %M %S %L %f %Q %s %z %y %j or %%"
   }
 }
+
+/// A `--start` value: seconds (`12.5`, epoch seconds `1709283600`) or an
+/// ISO 8601 date-time (`2024-03-01T09:00:00Z`; no zone is UTC), as epoch
+/// seconds; nil when it is neither.
+public func parseStartTime(_ text: String) -> Double? {
+  let trimmed = text.trimmingSpaces
+  if let number = Double(trimmed), number.isFinite { return number }
+  return trimmed.withBytes { parseISO8601($0) }
+}

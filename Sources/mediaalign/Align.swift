@@ -66,6 +66,7 @@ extension MediaAlign {
         printError("\(error)")
         throw ExitCode.failure
       }
+      if let summary = result.series?.layout?.summary { printNote("\(other): \(summary)") }
       if let note = result.series?.timeUnitNote { printNote("\(other): \(note); --time-unit overrides") }
       if json {
         print(try encodeJSON(result))

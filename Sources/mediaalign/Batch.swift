@@ -8,7 +8,7 @@ extension MediaAlign {
     static let configuration = CommandConfiguration(
       abstract: "Align many recordings in parallel, resumably, then write the report and the Label Studio files.",
       discussion: """
-        MANIFEST is a CSV (header: media,csv and optionally id,time_column,channel,time_format,time_unit) \
+        MANIFEST is a CSV (header: media,csv and optionally id,time_column,channel,time_format,time_unit,rate,start,skip_rows,comment) \
         or JSON (an array of objects with those keys); relative paths are taken from its folder. Or \
         --pair DIR pairs media files and CSVs that share a stem. Each item runs `mediaalign align` in its \
         own process and its result goes to DIR/results/ID.json (atomically); then DIR/report.html, \

@@ -18,8 +18,17 @@ struct SeriesOptions: ParsableArguments {
   @Flag(help: "The CSV has no header row; columns are named column_0, column_1, …")
   var noHeader = false
 
-  @Option(help: "No time column: rows are sampled at this rate (Hz) from 0 s.")
+  @Option(help: "No time column: rows are sampled at this rate (Hz), from --start (default 0 s, or the start a device format gives).")
   var rate: Double?
+
+  @Option(help: "With --rate: the first row's time, in seconds or as an ISO 8601 date-time (2024-03-01T09:00:00Z).")
+  var start: String?
+
+  @Option(help: "Skip this many lines before the header (or the first row), turning off preamble detection.")
+  var skipRows: Int?
+
+  @Option(help: "Skip every line that starts with this character, wherever it is (default: '#', '%' or '//' lines at the top are detected).")
+  var comment: String?
 
   @Flag(help: "Sort rows by time instead of failing when time goes backwards.")
   var sort = false
@@ -32,6 +41,13 @@ struct SeriesOptions: ParsableArguments {
     }
     if let timeFormat {
       do { _ = try TimeFormat(timeFormat) } catch { throw ValidationError(error.description) }
+    }
+    if let start, parseStartTime(start) == nil {
+      throw ValidationError("--start must be seconds (12.5) or an ISO 8601 date-time (2024-03-01T09:00:00Z), got '\(start)'.")
+    }
+    if let skipRows, skipRows < 0 { throw ValidationError("--skip-rows must be 0 or more, got \(skipRows).") }
+    if let comment, comment.utf8.count != 1 || comment.utf8.first! >= 128 {
+      throw ValidationError("--comment must be one ASCII character such as '#', got '\(comment)'.")
     }
   }
 
@@ -53,6 +69,9 @@ struct SeriesOptions: ParsableArguments {
     if let delimiter { out += ["--delimiter", delimiter] }
     if noHeader { out.append("--no-header") }
     if let rate { out += ["--rate", "\(rate)"] }
+    if let start { out += ["--start", start] }
+    if let skipRows { out += ["--skip-rows", "\(skipRows)"] }
+    if let comment { out += ["--comment", comment] }
     if sort { out.append("--sort") }
     return out
   }
@@ -60,7 +79,8 @@ struct SeriesOptions: ParsableArguments {
   var csvOptions: CSVOptions {
     CSVOptions(
       delimiter: delimiter.flatMap(delimiterByte), hasHeader: !noHeader, timeColumn: timeColumn, timeUnit: timeUnit,
-      timeFormat: timeFormat.flatMap { try? TimeFormat($0) }, rate: rate, sort: sort)
+      timeFormat: timeFormat.flatMap { try? TimeFormat($0) }, rate: rate, start: start.flatMap(parseStartTime),
+      sort: sort, skipRows: skipRows, comment: comment?.utf8.first)
   }
 }
 

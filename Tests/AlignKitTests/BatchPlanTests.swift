@@ -64,7 +64,7 @@ struct BatchPlanTests {
     #expect(plan.items[0].channel == "2")
     #expect(plan.items[1].problem == "m.json[1]: not an object with media and csv")
     #expect(plan.items[2].problem == "no media path; fill in the cell")
-    #expect(plan.warnings == ["\(array): key 'note' not used (known: id, media, csv, time_column, channel, time_format, time_unit)"])
+    #expect(plan.warnings == ["\(array): key 'note' not used (known: id, media, csv, time_column, channel, time_format, time_unit, rate, start, skip_rows, comment)"])
     let object = try dir.write("o.json", #"{"items": [{"media": "a.mp4", "csv": "a.csv"}]}"#)
     #expect(try readManifest(object).items.map(\.id) == ["a"])
     let broken = try dir.write("b.json", "[{")

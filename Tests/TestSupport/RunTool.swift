@@ -34,8 +34,9 @@ public struct ToolNotFound: Error, CustomStringConvertible {
   public var description: String { "mediaalign binary not found; looked in \(searched)" }
 }
 
-/// Runs `mediaalign arguments…` in `directory` and collects its output.
-public func runTool(_ arguments: [String], in directory: URL) throws -> ToolResult {
+/// Runs `mediaalign arguments…` in `directory` and collects its output;
+/// `stdin`: a file to read standard input from (default: none).
+public func runTool(_ arguments: [String], in directory: URL, stdin: String? = nil) throws -> ToolResult {
   let process = Process()
   process.executableURL = try toolURL()
   process.arguments = arguments
@@ -44,7 +45,11 @@ public func runTool(_ arguments: [String], in directory: URL) throws -> ToolResu
   let err = Pipe()
   process.standardOutput = out
   process.standardError = err
-  process.standardInput = FileHandle.nullDevice
+  if let stdin {
+    process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: stdin))
+  } else {
+    process.standardInput = FileHandle.nullDevice
+  }
   try process.run()
   // Read both pipes to the end before waiting, so a full pipe cannot block.
   let group = DispatchGroup()
