@@ -273,8 +273,10 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
   let record = BatchRecord(
     id: item.id, command: command, inputs: [InputFingerprint(path: item.media), InputFingerprint(path: item.csv)])
   if options.resume, let data = FileManager.default.contents(atPath: resultPath),
-    let previous = try? jsonDecoder().decode(AlignResult.self, from: data), previous.batch == record
+    let previous = try? jsonDecoder().decode(AlignResult.self, from: data), previous.batch == record,
+    previous.problem == nil
   {
+    // An unreadable or damaged earlier result is simply aligned again.
     return (finish(previous), true)
   }
 
@@ -296,6 +298,7 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
     let prefix = "mediaalign: error: "
     return fail(message.hasPrefix(prefix) ? String(message.dropFirst(prefix.count)) : message)
   }
+  if let problem = result.problem { return fail("align's result: \(problem)") }
   result.batch = record
   do {
     try AtomicFile.write(try jsonData(result), to: resultPath)

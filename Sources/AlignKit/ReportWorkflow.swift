@@ -50,7 +50,8 @@ public func makeReport(resultPaths: [String], options: ReportOptions) async thro
       continue
     }
     for (i, result) in results.enumerated() {
-      work.append((result, results.count == 1 ? path : "\(path)[\(i)]", path))
+      let label = results.count == 1 ? path : "\(path)[\(i)]"
+      do { work.append((try result.validated(label), label, path)) } catch { failures.append((label, error.description)) }
     }
   }
   // Up to `jobs` entries at a time; the report keeps the given order.

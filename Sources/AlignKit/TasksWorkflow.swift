@@ -106,7 +106,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
     for (i, result) in results.enumerated() {
       let label = results.count == 1 ? path : "\(path)[\(i)]"
       do {
-        if let item = try prepare(result, label: label, resultPath: path) { prepared.append(item) }
+        if let item = try prepare(try result.validated(label), label: label, resultPath: path) { prepared.append(item) }
       } catch {
         leftOut.append(.init(result: label, rejected: result.status != "aligned", reason: "\(error)"))
       }
@@ -261,9 +261,9 @@ func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
     throw AlignError("cannot read the result file; check the path")
   }
   let decoder = jsonDecoder()
-  if let one = try? decoder.decode(AlignResult.self, from: data) { return [one] }
+  let isArray = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
   do {
-    return try decoder.decode([AlignResult].self, from: data)
+    return isArray ? try decoder.decode([AlignResult].self, from: data) : [try decoder.decode(AlignResult.self, from: data)]
   } catch {
     throw AlignError("not an align result (\(decodingProblem(error))); make it with `mediaalign align MEDIA CSV --json > FILE`")
   }

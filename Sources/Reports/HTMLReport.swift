@@ -69,14 +69,15 @@ public enum HTMLReport {
   }
 
   static func histogram(_ values: [Double], unit: String) -> String {
+    let values = values.filter(\.isFinite)
     let lo = values.min() ?? 0
     let hi = values.max() ?? 1
     let range = lo == hi ? (lo - 1)...(hi + 1) : lo...hi
     let bins = min(20, max(5, values.count))
     var counts = [Int](repeating: 0, count: bins)
     for v in values {
-      let b = min(bins - 1, Int((v - range.lowerBound) / (range.upperBound - range.lowerBound) * Double(bins)))
-      counts[max(0, b)] += 1
+      let position = (v - range.lowerBound) / (range.upperBound - range.lowerBound) * Double(bins)
+      counts[Int(min(Double(bins - 1), max(0, position)))] += 1
     }
     let top = Double(counts.max() ?? 1)
     let frame = PlotFrame(width: 460, height: 140, left: 30, x: range, y: 0...top)

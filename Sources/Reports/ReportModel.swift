@@ -22,9 +22,12 @@ public struct MinMaxSeries: Sendable, Equatable {
     let step = (range.upperBound - range.lowerBound) / Double(max(columns, 1))
     var mins = [Double](repeating: .infinity, count: columns)
     var maxs = [Double](repeating: -.infinity, count: columns)
-    for (t, v) in zip(times, values) where !v.isNaN {
-      let c = Int(((t - range.lowerBound) / step).rounded(.down))
-      guard c >= 0 && c < columns else { continue }
+    for (t, v) in zip(times, values) where v.isFinite {
+      // The column as a Double first: a time far outside the range (or
+      // not finite) must not reach Int(_:).
+      let column = ((t - range.lowerBound) / step).rounded(.down)
+      guard column >= 0 && column < Double(columns) else { continue }
+      let c = Int(column)
       if v < mins[c] { mins[c] = v }
       if v > maxs[c] { maxs[c] = v }
     }

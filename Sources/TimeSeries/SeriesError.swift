@@ -12,8 +12,6 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
   case timeBackwards(path: String, line: Int, column: String, previous: String, value: String, advice: BackwardsAdvice)
   /// A time beyond ±1e13 s (300,000 years from 1970).
   case timeOutOfRange(path: String, line: Int, column: String, value: String)
-  /// Times that span more than `TimeSeriesTable.maximumSpan`; `line` is
-  /// where the widest jump lands.
   /// A FIFO, a device or a socket, which a path must not name.
   case notRegular(path: String)
   case badFormat(path: String, message: String)
