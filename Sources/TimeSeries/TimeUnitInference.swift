@@ -130,6 +130,7 @@ private func formatStep(_ step: Double) -> String {
 /// `32 Hz`, `1.5 kHz`, `0.02 Hz`.
 func formatRate(_ rate: Double) -> String {
   if rate >= 1000 { return "\((rate / 100).rounded() / 10) kHz" }
-  if rate >= 10 { return "\(Int(rate.rounded())) Hz" }
-  return "\((rate * 100).rounded() / 100) Hz"
+  if rate >= 10 && rate == rate.rounded() || rate >= 100 { return "\(Int(rate.rounded())) Hz" }
+  let rounded = (rate * 100).rounded() / 100
+  return rounded == rounded.rounded() ? "\(Int(rounded)) Hz" : "\(rounded) Hz"
 }
