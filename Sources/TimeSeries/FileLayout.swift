@@ -491,6 +491,9 @@ private struct ActiGraphBanner {
     self.epoch = epoch
     guard let rate = epoch > 0 ? 1 / epoch : hz, rate > 0 else { return nil }
     self.rate = rate
+    // A date format strftime cannot express leaves the file to the generic
+    // preamble reading (and its advice), which is the right outcome, so the
+    // TimeFormat error itself is not needed.
     guard let startDate, let startTime, let format = try? TimeFormat(Self.strftime(dateFormat) + " %H:%M:%S"),
       let start = (startDate + " " + startTime).withBytes({ format.parse($0) })
     else { return nil }

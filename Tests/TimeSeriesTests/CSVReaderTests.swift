@@ -4,27 +4,7 @@ import TestSupport
 import TimeSeries
 
 @Suite("CSV reading")
-struct CSVReaderTests {
-  func read(_ text: String, name: String = "s.csv", _ options: CSVOptions = CSVOptions()) throws -> TimeSeriesTable {
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanUp() }
-    var table = try CSVReader.read(path: try dir.write(name, text), options: options)
-    table.path = name
-    return table
-  }
-
-  func readError(_ text: String, _ options: CSVOptions = CSVOptions()) throws -> String {
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanUp() }
-    let path = try dir.write("s.csv", text)
-    do {
-      _ = try CSVReader.read(path: path, options: options)
-      return "no error"
-    } catch {
-      return error.description.replacingOccurrences(of: path, with: "s.csv")
-    }
-  }
-
+struct CSVReaderTests: ReadsCSV {
   @Test("delimiters are detected", arguments: [",", ";", "\t", "|"])
   func delimiters(_ d: String) throws {
     let table = try read("time\(d)ax\(d)ay\n0.0\(d)1\(d)2\n0.5\(d)3\(d)4\n")

@@ -6,27 +6,7 @@ import TimeSeries
 /// `FileLayout` detection as `CSVReader` obeys it, on small files in each
 /// layout, and the advice given where detection cannot help.
 @Suite("file layouts")
-struct FileLayoutTests {
-  func read(_ text: String, name: String = "s.csv", _ options: CSVOptions = CSVOptions()) throws -> TimeSeriesTable {
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanUp() }
-    var table = try CSVReader.read(path: try dir.write(name, text), options: options)
-    table.path = name
-    return table
-  }
-
-  func readError(_ text: String, _ options: CSVOptions = CSVOptions()) throws -> String {
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanUp() }
-    let path = try dir.write("s.csv", text)
-    do {
-      _ = try CSVReader.read(path: path, options: options)
-      return "no error"
-    } catch {
-      return error.description.replacingOccurrences(of: path, with: "s.csv")
-    }
-  }
-
+struct FileLayoutTests: ReadsCSV {
   @Test("Empatica E4: start and rate rows give the times; one column is named by the file")
   func empatica() throws {
     let table = try read("1709283600.000000\n4.000000\n0.5\n0.6\n0.7\n0.8\n0.9\n", name: "EDA.csv")
