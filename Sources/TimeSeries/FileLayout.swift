@@ -117,6 +117,9 @@ private struct LayoutDetector {
   /// OpenBCI's header rate: said in the summary, not used for the times
   /// (its files have a timestamp column).
   var headerRate: Double?
+  /// The delimiter of the first line's `sep=X`, when it is one (and
+  /// `--skip-rows` was not given).
+  var separator: UInt8?
 
   init(_ sample: UnsafeRawBufferPointer, isWhole: Bool, fileName: String, options: CSVOptions) {
     var bytes = sample[...]
@@ -143,7 +146,7 @@ private struct LayoutDetector {
       first = skip
       layout.skippedLines = skip
     } else if let sep = separatorLine(lines[0]) {
-      layout.delimiter = sep
+      separator = sep
       first = 1
     } else if let actigraph = ActiGraphBanner(lines) {
       banner = actigraph
@@ -157,8 +160,7 @@ private struct LayoutDetector {
       layout.format = .openBCI
       headerRate = openBCIRate()
     }
-    let givenDelimiter = options.delimiter ?? (first > 0 && lines[0].lowercased().contains("sep=") ? layout.delimiter : nil)
-    layout.delimiter = givenDelimiter ?? bodyDelimiter(from: first)
+    layout.delimiter = options.delimiter ?? separator ?? bodyDelimiter(from: first)
     findHeader(from: first)
     if let banner { applyActiGraph(banner) }
     if layout.format == .openBCI { applyOpenBCI() }
@@ -405,7 +407,7 @@ private struct LayoutDetector {
     let delimiter = layout.delimiter
     let names = layout.hasHeader && layout.skippedLines < lines.count ? fields(lines[layout.skippedLines], delimiter) : []
     if layout.format == .plain {
-      if lines[0].lowercased().contains("sep=") && (names.contains { $0.contains("Shimmer") || $0.hasSuffix("_CAL") || $0.hasSuffix("_RAW") } || layout.labelRows > 0) {
+      if separator != nil && (names.contains { $0.contains("Shimmer") || $0.hasSuffix("_CAL") || $0.hasSuffix("_RAW") } || layout.labelRows > 0) {
         layout.format = .shimmer
       } else if names.first.map({ $0.lowercased().hasPrefix("time (s)") }) == true,
         names.dropFirst().contains(where: { $0.contains("(") && $0.contains(")") })
@@ -425,11 +427,11 @@ private struct LayoutDetector {
     }
     if layout.format == .openBCI, let rate = headerRate { parts.append("\(formatRate(rate)) in its header") }
     // Lines before the names row: a `sep=` line, then comment or preamble lines.
-    let separator = options.skipRows == nil && separatorLine(lines[0]) != nil ? 1 : 0
-    if separator == 1 {
+    let separatorLines = separator == nil ? 0 : 1
+    if separatorLines == 1 {
       parts.append("its sep= line (\(layout.delimiter == 9 ? "tab" : "'\(String(UnicodeScalar(layout.delimiter)))'")-separated)")
     }
-    let skipped = layout.skippedLines - separator - (banner?.lines ?? 0)
+    let skipped = layout.skippedLines - separatorLines - (banner?.lines ?? 0)
     if skipped > 0 {
       let what = layout.comment.map { "comment line\(skipped == 1 ? "" : "s") ('\(String(UnicodeScalar($0)))')" }
         ?? "preamble line\(skipped == 1 ? "" : "s")"
