@@ -159,6 +159,36 @@ ff -i /tmp/ma_full.mp4 -c copy -movflags +faststart "${BX[@]}" /tmp/ma_fast.mp4
 head -c $(( $(stat -c %s /tmp/ma_fast.mp4) / 2 )) /tmp/ma_fast.mp4 > "$out/bad/truncated_faststart.mp4"
 rm -f /tmp/ma_full.mp4 /tmp/ma_fast.mp4
 
+# ALAC in a MOV whose last packet carries no duration (its stts delta is 0,
+# as some recorders write it): 3.2 s at 16 kHz is 12 packets of 4096 samples
+# and a last one of 2048, which the header's duration (3.072 s) leaves out.
+ff -f lavfi -i "sine=frequency=440:sample_rate=16000:duration=3.2" -c:a alac "${BX[@]}" /tmp/ma_alac.mov
+python3 - /tmp/ma_alac.mov "$out/alac_undated.mov" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+stts = data.find(b'stts')
+entries = int.from_bytes(data[stts + 8:stts + 12], 'big')
+last = stts + 12 + 8 * (entries - 1) + 4
+data[last:last + 4] = bytes(4)
+open(sys.argv[2], 'wb').write(data)
+PY
+rm -f /tmp/ma_alac.mov
+# One damaged AAC packet in the middle of 20 s (64 bytes scrambled 10 s in):
+# ffmpeg decodes it with a warning and skips that packet. A tone that steps
+# in loudness every 0.4 s, so the envelope has something to align.
+ff -f lavfi -i "sine=frequency=500:sample_rate=48000:duration=20" \
+   -af "volume='0.1+0.9*gt(sin(2*PI*t*1.25),0)':eval=frame" -c:a aac -b:a 32k "${BX[@]}" "$out/damaged_packet.m4a"
+python3 - "$out/damaged_packet.m4a" <<'PY'
+import sys
+path = sys.argv[1]
+data = bytearray(open(path, 'rb').read())
+mdat = data.find(b'mdat')
+middle = mdat + (len(data) - mdat) // 2
+for k in range(64):
+    data[middle + k] ^= 0x5A
+open(path, 'wb').write(data)
+PY
+
 noxing=$(decoded "$out/cbr_noxing.mp3")
 vbr=$(decoded "$out/vbr_noxing.mp3")
 vorbis=$(decoded "$out/vp8_vorbis.webm")
@@ -198,6 +228,10 @@ cat > "$out/truth.json" <<JSON
     {"file": "late_audio.mp4", "warnings": ["starts 0.478 s late", "shorter than video"], "streams": [
       {"codec_type": "video", "codec_name": "h264", "nb_frames": 60, "start_time": 0.0, "frame_rate": 30.0, "constant_frame_rate": true},
       {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 73024, "start_time": 0.478}]},
+    {"file": "alac_undated.mov", "warnings": ["the header claims 3.072 s but the stream presents 3.200 s"], "streams": [
+      {"codec_type": "audio", "codec_name": "alac", "sample_rate": 16000, "channels": 1, "nb_samples": 51200, "start_time": 0.0}]},
+    {"file": "damaged_packet.m4a", "streams": [
+      {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 960000, "start_time": 0.0}]},
     {"file": "vfr.mp4", "warnings": ["variable frame rate"], "streams": [
       {"codec_type": "video", "codec_name": "h264", "nb_frames": 45, "start_time": 0.0, "constant_frame_rate": false},
       {"codec_type": "audio", "codec_name": "aac", "sample_rate": 48000, "channels": 1, "nb_samples": 96000, "start_time": 0.0}]}

@@ -37,6 +37,15 @@ private func decodedMedia(_ path: String, _ options: AlignOptions) async throws 
   return (envelope, info)
 }
 
+/// A damaged packet or two, skipped as `ffmpeg` skips them.
+private func damageWarnings(_ path: String, _ envelope: MediaEnvelope) -> [String] {
+  guard !envelope.damage.isEmpty else { return [] }
+  return [
+    "\(path): stream #\(envelope.streamIndex): \(envelope.damage.summary) and were skipped, as ffmpeg skips them; "
+      + "the alignment uses the rest"
+  ]
+}
+
 private func mediaFacts(_ path: String, _ envelope: MediaEnvelope, _ info: MediaInfo?) -> AlignResult.Media {
   let values = envelope.envelope
   let end = values.time(at: max(0, values.values.count - 1))
@@ -149,7 +158,7 @@ public func alignMediaToSeries(
   guard let best else { throw AlignError("\(csvPath): no numeric channel to align") }
   let estimate = best.estimate
   let seriesInfo = SeriesInfo(table)
-  var warnings = table.warnings
+  var warnings = table.warnings + damageWarnings(mediaPath, envelope)
   if candidates.count > 1 { warnings.append("--channel auto chose '\(best.name)' of \(candidates.count) candidates") }
   var result = AlignResult(
     status: estimate.aligned ? "aligned" : "rejected", offset: estimate.offset, scale: estimate.scale,
@@ -204,7 +213,8 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segments,
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
     other: mediaFacts(otherPath, other, otherInfo), windows: windows,
-    warnings: segmentWarnings(segments) + scaleWarnings(estimate)
+    warnings: damageWarnings(referencePath, reference) + damageWarnings(otherPath, other)
+      + segmentWarnings(segments) + scaleWarnings(estimate)
       + (estimate.aligned ? unexplainedStretchWarnings(windows, piecewise: options.estimator.piecewise) : []),
     reason: estimate.reason)
 }

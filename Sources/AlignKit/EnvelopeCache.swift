@@ -9,6 +9,9 @@ struct MediaEnvelope: Sendable {
   var envelope: Envelope
   var streamIndex: Int
   var audioStart: Double
+  /// Packets skipped as undecodable (empty for a cached envelope: damaged
+  /// files are not cached).
+  var damage = DecodeDamage()
 }
 
 /// Envelopes kept on disk between processes, keyed by the media file's
@@ -89,8 +92,11 @@ func mediaEnvelope(
   if let cache, let name, let hit = cache.load(name) { return hit }
   let made = try await audioEnvelope(
     path: path, options: EnvelopeOptions(rate: rate, streamIndex: streamIndex, threads: threads, bands: true))
-  let entry = MediaEnvelope(envelope: made.envelope, streamIndex: made.track.streamIndex, audioStart: made.track.startTime)
-  if let cache, let name {
+  let entry = MediaEnvelope(
+    envelope: made.envelope, streamIndex: made.track.streamIndex, audioStart: made.track.startTime,
+    damage: made.damage)
+  // A damaged file is not kept: every run that uses it says so.
+  if let cache, let name, made.damage.isEmpty {
     cache.store(entry, as: name)
     // Also under the stream it resolved to, as a result names it.
     if streamIndex == nil, let resolved = cache.key(path: path, streamIndex: entry.streamIndex, rate: rate) {

@@ -39,6 +39,9 @@ public struct AudioEnvelope: Sendable {
   /// Ranges decoded from a copy of the first reader's MP4/MOV index rather
   /// than by a demuxer of their own (which would hold the index again).
   public var indexedRanges: Int = 0
+  /// Packets the decoder refused and skipped (within
+  /// `DecodeDamage.tolerableShare`; more is an error).
+  public var damage = DecodeDamage()
 }
 
 /// The RMS energy envelope of a file's audio on the media clock (see
@@ -56,7 +59,10 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
       rate: options.rate, sampleRate: Double(track.sampleRate), origin: track.startTime, expectedDuration: seconds,
       bands: options.bands)
     try reader.read { index, samples in accumulator.add(samples, startingAt: index) }
-    return AudioEnvelope(track: track, envelope: accumulator.envelope(), threadsUsed: 1)
+    let envelope = accumulator.envelope()
+    try track.checkComplete(decodedEnd: envelope.time(at: envelope.values.count))
+    try reader.damage.check(path: path, stream: track.streamIndex)
+    return AudioEnvelope(track: track, envelope: envelope, threadsUsed: 1, damage: reader.damage)
   }
   // Unreserved: it only places the ranges; the parts hold the sums.
   let accumulator = EnvelopeAccumulator(
@@ -91,8 +97,9 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   // rather than a demuxer each (which would hold the whole index again).
   let indices = ranges.dropFirst().map { reader.packetIndex(covering: $0) }
   let parts: [Envelope]
+  var damage = DecodeDamage()
   do {
-    parts = try await withThrowingTaskGroup(of: Envelope.self) { group in
+    (parts, damage) = try await withThrowingTaskGroup(of: (Envelope, DecodeDamage).self) { group in
       for (range, index) in zip(ranges.dropFirst(), indices) {
         group.addTask {
           let table = try await tableTask?.value
@@ -101,11 +108,12 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
           if let index {
             var reader = try IndexedRangeReader(index: index)
             try reader.read(range: range) { index, samples in part.add(samples, startingAt: index) }
+            return (part.envelope(), reader.damage)
           } else {
             var reader = try AudioReader(path: path, streamIndex: track.streamIndex, sameAs: track)
             try reader.read(range: range, table: table) { index, samples in part.add(samples, startingAt: index) }
+            return (part.envelope(), reader.damage)
           }
-          return part.envelope()
         }
       }
       // The first range on this task, with the reader already open.
@@ -113,8 +121,12 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
         expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate)
       try reader.read(range: ranges[0], table: nil) { index, samples in first.add(samples, startingAt: index) }
       var parts: [Envelope] = [first.envelope()]
-      for try await part in group { parts.append(part) }
-      return parts
+      var damage = reader.damage
+      for try await (part, partDamage) in group {
+        parts.append(part)
+        damage.merge(partDamage)
+      }
+      return (parts, damage)
     }
   } catch let error as MediaError {
     throw error
@@ -142,6 +154,9 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
     next = part.firstIndex + part.values.count
   }
   let envelope = Envelope(rate: options.rate, firstIndex: ordered.first?.firstIndex ?? 0, values: values, bands: bands)
+  try track.checkComplete(decodedEnd: envelope.time(at: envelope.values.count))
+  try damage.check(path: path, stream: track.streamIndex)
   return AudioEnvelope(
-    track: track, envelope: envelope, threadsUsed: ranges.count, indexedRanges: indices.count { $0 != nil })
+    track: track, envelope: envelope, threadsUsed: ranges.count, indexedRanges: indices.count { $0 != nil },
+    damage: damage)
 }

@@ -26,6 +26,10 @@ public struct AudioReader: ~Copyable {
   private let clock: SampleClock
   private var nextIndex: Int64 = 0
   private var finished = false
+  /// The packets the decoder refused so far (skipped, as `ffmpeg` skips
+  /// them). The caller decides with `DecodeDamage.check` once the whole
+  /// stream is read, split reads merged.
+  public private(set) var damage = DecodeDamage()
 
   /// Opens the first audio stream, or stream `streamIndex`.
   ///
@@ -34,7 +38,7 @@ public struct AudioReader: ~Copyable {
   ///   FFmpeg's stream-info probing (which buffers packets) is skipped. Used
   ///   by split reads, which open the file once per range.
   public init(path: String, streamIndex: Int? = nil, sameAs: AudioTrack? = nil) throws(MediaError) {
-    _ = try checkReadableFile(path)
+    let size = try checkReadableFile(path)
     let quick = sameAs?.seekTimestampsAreExact == true
     let input = try failing(as: { openError(path: path, $0) }) { () throws(FFmpegError) in
       try FormatInput(path: path, readStreamInfo: !quick, audioHeaderSuffices: true)
@@ -54,14 +58,24 @@ public struct AudioReader: ~Copyable {
     let codecName = String(cString: avcodec_get_name(parameters.codec_id))
     let splittable = !codecName.hasPrefix("pcm_") && (input.withStream(chosen) { packetDurationsAreExact($0) } ?? false)
     let formatName = input.context.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
+    if Timeline.hasEditListEnd(formatName), let missing = Timeline.firstMissingPacket(input, fileSize: size) {
+      // The index sits at the front: say so now, not after a partial decode
+      // that would depend on how the file is split.
+      let declared = missing.declaredEnd.map { String(format: " but the header says %.3f s", $0) } ?? ""
+      throw .truncated(
+        path: path,
+        detail: String(format: "stream #%d's data ends at %.3f s", missing.stream, missing.time) + declared
+          + " (the packet at byte \(missing.position) lies past the file's end, \(size) bytes)")
+    }
     let estimate = input.context.pointee.duration > 0 ? Double(input.context.pointee.duration) / 1e6 : nil
 
     // Decode up to the first frame to learn where sample 0 sits.
     var mono: [Float] = []
+    var damage = DecodeDamage()
     let opening = try failing(as: wrap) { () throws(FFmpegError) in
       try Self.decodeFirstFrame(
         input: input, decoder: opened, resampler: &resampler, packet: packet, frame: frame,
-        stream: chosen, into: &mono)
+        stream: chosen, into: &mono, damage: &damage)
     }
     guard let first = opening.first else {
       throw .noAudioStream(path: path, detail: "audio stream #\(chosen) holds no decodable samples; check the file plays")
@@ -73,12 +87,16 @@ public struct AudioReader: ~Copyable {
     if Timeline.hasEditListEnd(formatName), let edit = input.withStream(chosen, Timeline.declaredEnd) ?? nil {
       endSample = Int64(((edit - origin) * Double(rate)).rounded())
     }
+    let declaredEnd =
+      input.context.pointee.duration_estimation_method == AVFMT_DURATION_FROM_BITRATE
+      ? nil : input.withStream(chosen, Timeline.declaredEnd) ?? nil
     self.input = input
     self.decoder = opened
     self.resampler = resampler
     self.packet = packet
     self.frame = frame
     self.mono = mono
+    self.damage = damage
     let ticksPerSample = Int64(streamTimeBase.den) / max(1, Int64(streamTimeBase.num) * Int64(rate))
     self.clock = SampleClock(
       sampleRate: rate, timeBase: (Int64(streamTimeBase.num), Int64(streamTimeBase.den)), origin: origin,
@@ -92,7 +110,8 @@ public struct AudioReader: ~Copyable {
       codecName: codecName,
       sampleRate: rate, channels: Int(parameters.ch_layout.nb_channels), startTime: start,
       endSample: endSample, splittable: splittable,
-      seekTimestampsAreExact: splittable && Timeline.hasEditListEnd(formatName), estimatedDuration: estimate)
+      seekTimestampsAreExact: splittable && Timeline.hasEditListEnd(formatName), estimatedDuration: estimate,
+      declaredEnd: declaredEnd)
   }
 
   private static func openDecoder(
@@ -114,7 +133,8 @@ public struct AudioReader: ~Copyable {
   /// signalled start skip, and whether the input ended.
   private static func decodeFirstFrame(
     input: borrowing FormatInput, decoder: borrowing Decoder, resampler: inout Resampler,
-    packet: borrowing Packet, frame: borrowing Frame, stream: Int, into mono: inout [Float]
+    packet: borrowing Packet, frame: borrowing Frame, stream: Int, into mono: inout [Float],
+    damage: inout DecodeDamage
   ) throws(FFmpegError) -> (first: (timestamp: Double?, count: Int)?, skipStart: Int64, ended: Bool) {
     let timeBase = input.withStream(stream) { $0.pointee.time_base } ?? AVRational(num: 1, den: 1)
     var skipStart: Int64 = 0
@@ -123,7 +143,7 @@ public struct AudioReader: ~Copyable {
       if try input.read(into: packet) {
         guard packet.streamIndex == stream else { continue }
         skipStart += packet.skipSamples.start
-        try decoder.send(packet)
+        try decoder.send(packet, timeBase: (Int64(timeBase.num), Int64(timeBase.den)), damage: &damage)
       } else {
         try decoder.sendEndOfStream()
         ended = true
@@ -182,7 +202,7 @@ public struct AudioReader: ~Copyable {
     while true {
       // Drain every frame the decoder holds, then feed it the next packet.
       do throws(FFmpegError) {
-        while try decoder.receive(into: frame) == .frame {
+        while try decoder.receive(into: frame, timeBase: timeBase, damage: &damage) == .frame {
           try resampler.convert(frame, into: &mono)
           var index = nextIndex
           if let stamp = frame.bestEffortTimestamp {
@@ -201,7 +221,7 @@ public struct AudioReader: ~Copyable {
       if let end, nextIndex >= end { return }
       do throws(FFmpegError) {
         if try input.read(into: packet) {
-          if packet.streamIndex == stream { try decoder.send(packet) }
+          if packet.streamIndex == stream { try decoder.send(packet, timeBase: timeBase, damage: &damage) }
         } else {
           try decoder.sendEndOfStream()
           finished = true
@@ -244,7 +264,7 @@ public struct AudioReader: ~Copyable {
     do throws(FFmpegError) {
       finished = try decodeRange(
         range, table: table, preroll: preroll, clock: clock, decoder: decoder, resampler: &resampler,
-        packet: packet, frame: frame, mono: &mono,
+        packet: packet, frame: frame, mono: &mono, damage: &damage,
         seek: { (tick) throws(FFmpegError) in
           FFmpegLog.clear()
           try check("av_seek_frame", av_seek_frame(input.context, Int32(stream), tick, AVSEEK_FLAG_BACKWARD))

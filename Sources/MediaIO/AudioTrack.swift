@@ -1,3 +1,5 @@
+import Foundation
+
 /// The audio stream an `AudioReader` decodes, and how its samples sit on the
 /// media clock.
 public struct AudioTrack: Sendable, Equatable {
@@ -23,6 +25,22 @@ public struct AudioTrack: Sendable, Equatable {
   public var seekTimestampsAreExact: Bool
   /// The container's duration estimate, seconds (for planning only).
   public var estimatedDuration: Double?
+  /// Where the container's header says the stream ends (media clock,
+  /// seconds), when it says so rather than guessing from the bitrate.
+  public var declaredEnd: Double?
+
+  /// Throws `MediaError.truncated` when decoding ended at `end` (media
+  /// clock, seconds) well before `declaredEnd`: by more than 0.5 s and 1 %,
+  /// the rule `probe` applies to every stream.
+  public func checkComplete(decodedEnd end: Double) throws(MediaError) {
+    guard let declaredEnd else { return }
+    let slack = max(0.5, 0.01 * (declaredEnd - startTime))
+    if end + slack < declaredEnd {
+      throw .truncated(
+        path: path,
+        detail: String(format: "stream #%d ends at %.3f s but the header says %.3f s", streamIndex, end, declaredEnd))
+    }
+  }
 }
 
 /// Where each audio packet's first presented sample falls, for decoding a

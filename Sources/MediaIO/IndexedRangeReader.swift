@@ -117,6 +117,8 @@ public struct IndexedRangeReader: ~Copyable {
   private let frame: Frame
   private var mono: [Float] = []
   private var file: BufferedFile
+  /// The packets the decoder refused (see `AudioReader.damage`).
+  public private(set) var damage = DecodeDamage()
 
   public init(index: PacketIndex) throws(MediaError) {
     let track = index.track
@@ -153,7 +155,7 @@ public struct IndexedRangeReader: ~Copyable {
     do throws(FFmpegError) {
       _ = try decodeRange(
         range, table: nil, preroll: preroll, clock: index.clock, decoder: decoder, resampler: &resampler,
-        packet: packet, frame: frame, mono: &mono,
+        packet: packet, frame: frame, mono: &mono, damage: &damage,
         seek: { tick in
           let (run, offset) = index.locate(tick: tick)
           let first = index.runs[run].first

@@ -7,6 +7,9 @@ public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
   case isDirectory(path: String)
   /// The file has zero bytes.
   case emptyFile(path: String)
+  /// The path names a FIFO, a device or a socket: reading it could block
+  /// for ever or consume data another reader needs.
+  case notRegularFile(path: String, kind: String)
   /// The file cannot be read (permissions, I/O).
   case unreadable(path: String, reason: String)
   /// FFmpeg could not open the file as media.
@@ -15,6 +18,8 @@ public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
   case textNotMedia(path: String, preview: String)
   /// The media data ends before the container's index says it should.
   case truncated(path: String, detail: String)
+  /// More of a stream failed to decode than `DecodeDamage.tolerableShare`.
+  case damaged(path: String, stream: Int, damage: DecodeDamage)
   /// Reading or decoding failed part-way.
   case readFailed(path: String, stream: Int?, underlying: FFmpegError)
   /// The file holds no audio stream (or not the one asked for).
@@ -24,8 +29,8 @@ public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
 
   public var path: String {
     switch self {
-    case .notFound(let path), .isDirectory(let path), .emptyFile(let path),
-      .unreadable(let path, _), .cannotOpen(let path, _), .textNotMedia(let path, _), .truncated(let path, _),
+    case .notFound(let path), .isDirectory(let path), .emptyFile(let path), .notRegularFile(let path, _),
+      .damaged(let path, _, _), .unreadable(let path, _), .cannotOpen(let path, _), .textNotMedia(let path, _), .truncated(let path, _),
       .readFailed(let path, _, _), .noAudioStream(let path, _), .noDecoder(let path, _, _):
       return path
     }
@@ -39,6 +44,11 @@ public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
       return "\(path): is a directory, not a media file; name a file inside it"
     case .emptyFile(let path):
       return "\(path): the file is empty (0 bytes); copy or export it again"
+    case .notRegularFile(let path, let kind):
+      return "\(path): is a \(kind), not a regular file; save the media to a file first and name that file"
+    case .damaged(let path, let stream, let damage):
+      return "\(path): stream #\(stream) is damaged: \(damage.summary), more than "
+        + "\(DecodeDamage.tolerablePercent) % of its packets; copy it again from the source or re-encode what plays"
     case .unreadable(let path, let reason):
       return "\(path): cannot read the file (\(reason)); check its permissions"
     case .cannotOpen(let path, let error):

@@ -29,8 +29,10 @@ public func probeMedia(path: String, options: ProbeOptions = ProbeOptions()) thr
   if options.scan {
     var scanner = StreamScanner(input: input, info: info, decodeAudio: options.decodeAudio)
     info = try scanner.run(input, path: path)
+    info.warnings = probeWarnings(info, scanned: true) + scanner.damageWarnings
+  } else {
+    info.warnings = probeWarnings(info, scanned: false)
   }
-  info.warnings = probeWarnings(info, scanned: options.scan)
   return info
 }
 
@@ -42,19 +44,28 @@ func openError(path: String, _ error: FFmpegError) -> MediaError {
   return .cannotOpen(path: path, underlying: error)
 }
 
-/// Fails with a clear error before FFmpeg sees a path that cannot be media.
-/// Returns the file's size.
+/// Fails with a clear error before FFmpeg sees a path that cannot be media:
+/// missing, a directory, not a regular file (a FIFO would block for ever, a
+/// device never ends), unreadable or empty. Links are followed. Returns the
+/// file's size.
 func checkReadableFile(_ path: String) throws(MediaError) -> Int64 {
   var status = stat()
   guard stat(path, &status) == 0 else {
     if errno == ENOENT || errno == ENOTDIR { throw .notFound(path: path) }
     throw .unreadable(path: path, reason: String(cString: strerror(errno)))
   }
-  if (status.st_mode & S_IFMT) == S_IFDIR { throw .isDirectory(path: path) }
+  switch status.st_mode & S_IFMT {
+  case S_IFDIR: throw .isDirectory(path: path)
+  case S_IFREG: break
+  case S_IFIFO: throw .notRegularFile(path: path, kind: "FIFO (named pipe)")
+  case S_IFCHR, S_IFBLK: throw .notRegularFile(path: path, kind: "device")
+  case S_IFSOCK: throw .notRegularFile(path: path, kind: "socket")
+  default: throw .notRegularFile(path: path, kind: "special file")
+  }
   if access(path, R_OK) != 0 {
     throw .unreadable(path: path, reason: String(cString: strerror(errno)))
   }
-  if status.st_size == 0 && (status.st_mode & S_IFMT) == S_IFREG { throw .emptyFile(path: path) }
+  if status.st_size == 0 { throw .emptyFile(path: path) }
   return Int64(status.st_size)
 }
 

@@ -24,7 +24,7 @@ func probeWarnings(_ info: MediaInfo, scanned: Bool) -> [String] {
       let frame = stream.frameDuration, abs(exact - header) > frame + 1e-9
     {
       warnings.append(
-        "\(name): the header claims \(s3(header)) s but the stream presents \(s3(exact)) s (\(ms(header - exact)) ms off); use the exact duration"
+        "\(name): the header claims \(s3(header)) s but the stream presents \(s3(exact)) s (\(ms(abs(header - exact))) ms \(header > exact ? "less" : "more")); use the exact duration"
       )
     }
     if scanned, let start = stream.startTime, let header = stream.headerStartTime, abs(start - header) > 0.010 {

@@ -25,7 +25,8 @@ struct SampleClock: Sendable {
 /// Decodes the samples with indices in `range` (`range.lowerBound > 0`)
 /// from a seek `preroll` seconds before it, calling `body(firstIndex,
 /// samples)` in order. Decoders need a few frames of history; errors in
-/// the pre-roll are expected and ignored. Each frame is placed by its
+/// the pre-roll are expected and ignored; later ones are counted in `damage`
+/// and the packet skipped. Each frame is placed by its
 /// packet's entry in `table`, or, without one, by its timestamp (which the
 /// caller knows to be exact: a time base of whole samples). When the first
 /// frame lands after the range starts, the seek is retried from earlier.
@@ -36,7 +37,7 @@ struct SampleClock: Sendable {
 func decodeRange(
   _ range: Range<Int64>, table: PacketTable?, preroll: Double, clock: SampleClock,
   decoder: borrowing Decoder, resampler: inout Resampler, packet: borrowing Packet, frame: borrowing Frame,
-  mono: inout [Float],
+  mono: inout [Float], damage: inout DecodeDamage,
   seek: (Int64) throws(FFmpegError) -> Void,
   next: (borrowing Packet) throws(FFmpegError) -> Bool,
   _ body: (Int64, UnsafeBufferPointer<Float>) -> Void
@@ -49,16 +50,20 @@ func decodeRange(
     var finished = false
     while !finished {
       if try next(packet) {
-        do throws(FFmpegError) {
-          try decoder.send(packet)
-        } catch where !placedFirst && error.isInvalidData {
-          continue  // pre-roll: a frame whose history was skipped
+        if placedFirst {
+          try decoder.send(packet, timeBase: clock.timeBase, damage: &damage)
+        } else {
+          do throws(FFmpegError) {
+            try decoder.send(packet)
+          } catch where error.isPacketDamage {
+            continue  // pre-roll: a frame whose history was skipped
+          }
         }
       } else {
         try decoder.sendEndOfStream()
         finished = true
       }
-      while try decoder.receive(into: frame) == .frame {
+      while try decoder.receive(into: frame, timeBase: clock.timeBase, damage: &damage) == .frame {
         defer { frame.unref() }
         let index: Int64
         if let table {

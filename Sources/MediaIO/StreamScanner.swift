@@ -9,6 +9,9 @@ struct StreamScanner {
   private var video: [VideoTally?]
   /// Audio streams that are decoded, by stream index.
   private var decoders: [Int: AudioDecoding] = [:]
+  /// Streams counted by packet durations whose packets without a duration
+  /// (ALAC's last packet in some MOVs) are decoded to count their samples.
+  private var spotDecoders: [Int: AudioDecoding] = [:]
   private let decodeAudio: Bool
 
   init(input: borrowing FormatInput, info: MediaInfo, decodeAudio: Bool) {
@@ -41,9 +44,12 @@ struct StreamScanner {
       guard index >= 0 && index < audio.count else { continue }
       if audio[index] != nil {
         audio[index]?.add(packet)  // in place: no copy of the tally
+        if decoders[index] == nil && packet.duration <= 0 && !packet.isDiscarded {
+          try countUndated(packet, input, path: path, frame: frame)
+        }
         if let decoding = decoders[index] {
           do {
-            try decoding.decoder.send(packet)
+            try decoding.send(packet, timeBase: input.withStream(index) { $0.pointee.time_base } ?? AVRational(num: 1, den: 1))
             try decoding.drain(frame)
           } catch {
             throw .readFailed(path: path, stream: index, underlying: error)
@@ -53,7 +59,7 @@ struct StreamScanner {
         video[index]?.add(packet)
       }
     }
-    for (index, decoding) in decoders {
+    for (index, decoding) in decoders.merging(spotDecoders, uniquingKeysWith: { first, _ in first }) {
       do {
         try decoding.decoder.sendEndOfStream()
         try decoding.drain(frame)
@@ -63,7 +69,42 @@ struct StreamScanner {
     }
     finish(input)
     try checkTruncation(path: path)
+    for (index, decoding) in decoders.sorted(by: { $0.key < $1.key }) where !decoding.damage.isEmpty {
+      try decoding.damage.check(path: path, stream: index)
+      damageWarnings.append("audio stream #\(index): \(decoding.damage.summary) and were skipped, as ffmpeg skips them")
+    }
     return info
+  }
+
+  /// One line per decoded stream with packets the decoder refused (within
+  /// `DecodeDamage.tolerableShare`; more is an error).
+  private(set) var damageWarnings: [String] = []
+
+  /// Decodes a packet that carries no duration on its stream's spot
+  /// decoder, adding the samples it presents to that stream's count.
+  private mutating func countUndated(
+    _ packet: borrowing Packet, _ input: borrowing FormatInput, path: String, frame: borrowing Frame
+  ) throws(MediaError) {
+    let index = packet.streamIndex
+    if spotDecoders[index] == nil {
+      let opened = try failing(as: { .readFailed(path: path, stream: index, underlying: $0) }) {
+        () throws(FFmpegError) -> AudioDecoding? in
+        try input.withStream(index) { (avStream) throws(FFmpegError) -> AudioDecoding? in
+          guard let decoder = try Decoder(stream: avStream) else { return nil }
+          return AudioDecoding(decoder)
+        } ?? nil
+      }
+      guard let opened else {
+        let codec = info.streams.first { $0.index == index }?.codecName ?? "unknown"
+        throw .noDecoder(path: path, stream: index, codec: codec)
+      }
+      spotDecoders[index] = opened
+    }
+    let spot = spotDecoders[index]!
+    try failing(as: { .readFailed(path: path, stream: index, underlying: $0) }) { () throws(FFmpegError) in
+      try spot.decoder.send(packet)
+      try spot.drain(frame)
+    }
   }
 
   /// Chooses per audio stream whether packet durations are exact or the
@@ -121,11 +162,13 @@ struct StreamScanner {
     var samples: Int64
     var start: Double?
     if let decoded = decoders[stream.index] {
-      samples = decoded.samples
+      // A refused packet's samples still take their place on the clock.
+      samples = decoded.samples + Int64((decoded.damage.lostSeconds * Double(rate)).rounded())
       start = decoded.firstTimestamp.map { clock.seconds($0) }
       stream.durationMethod = .decode
     } else {
       samples = clock.samples(tally.ticks, rate: rate) - tally.skipStart - tally.skipEnd
+        + (spotDecoders[stream.index]?.samples ?? 0)
       start = tally.firstPts.map { clock.seconds($0) + Double(tally.skipStart) / Double(rate) }
       stream.durationMethod = .packets
     }
@@ -288,8 +331,17 @@ private final class AudioDecoding {
     self.decoder = decoder
   }
 
+  /// Packets the decoder refused and skipped.
+  var damage = DecodeDamage()
+  private var timeBase: (num: Int64, den: Int64) = (1, 1)
+
+  func send(_ packet: borrowing Packet, timeBase: AVRational) throws(FFmpegError) {
+    self.timeBase = (Int64(timeBase.num), Int64(timeBase.den))
+    try decoder.send(packet, timeBase: self.timeBase, damage: &damage)
+  }
+
   func drain(_ frame: borrowing Frame) throws(FFmpegError) {
-    while case .frame = try decoder.receive(into: frame) {
+    while case .frame = try decoder.receive(into: frame, timeBase: timeBase, damage: &damage) {
       if firstTimestamp == nil { firstTimestamp = frame.bestEffortTimestamp }
       samples += Int64(frame.sampleCount)
       frame.unref()

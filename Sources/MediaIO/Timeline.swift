@@ -19,12 +19,46 @@ enum Timeline {
   }
 
   /// The stream's start plus duration on the media clock, seconds (for
-  /// MP4/MOV, the edit list's end); nil where the container does not say.
+  /// MP4/MOV, the edit list's end); nil where the container does not say,
+  /// or where its last indexed packet starts at or after that end: the
+  /// duration was summed from packet durations and the last packet had none
+  /// (ALAC in some MOVs), so the packet's samples lie past it.
   static func declaredEnd(_ stream: UnsafeMutablePointer<AVStream>) -> Double? {
     let st = stream.pointee
     guard st.start_time != cffmpeg_nopts_value, st.duration != cffmpeg_nopts_value, st.duration > 0,
       st.time_base.den != 0
     else { return nil }
+    let entries = avformat_index_get_entries_count(stream)
+    if entries > 0, let last = avformat_index_get_entry(stream, entries - 1)?.pointee,
+      last.timestamp >= st.start_time + st.duration
+    {
+      return nil
+    }
     return Double(st.start_time + st.duration) * Double(st.time_base.num) / Double(st.time_base.den)
+  }
+
+  /// MP4/MOV: the earliest packet, over all streams, whose bytes lie past
+  /// the end of a `fileSize`-byte file (its index sits at the front, so a
+  /// cut copy still opens). Nil when every indexed packet is there.
+  static func firstMissingPacket(
+    _ input: borrowing FormatInput, fileSize: Int64
+  ) -> (stream: Int, time: Double, position: Int64, declaredEnd: Double?)? {
+    var earliest: (stream: Int, time: Double, position: Int64, declaredEnd: Double?)?
+    for index in 0..<input.streamCount {
+      let found = input.withStream(index) { stream -> (Int, Double, Int64, Double?)? in
+        let timeBase = stream.pointee.time_base
+        guard timeBase.den != 0 else { return nil }
+        for i in 0..<avformat_index_get_entries_count(stream) {
+          guard let entry = avformat_index_get_entry(stream, i)?.pointee else { break }
+          if entry.pos + Int64(entry.size) > fileSize {
+            let time = Double(entry.timestamp) * Double(timeBase.num) / Double(timeBase.den)
+            return (index, time, entry.pos, declaredEnd(stream))
+          }
+        }
+        return nil
+      } ?? nil
+      if let found, found.1 < (earliest?.time ?? .infinity) { earliest = found }
+    }
+    return earliest
   }
 }

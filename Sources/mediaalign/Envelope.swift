@@ -49,6 +49,9 @@ extension MediaAlign {
         printError(error.description)
         throw ExitCode.failure
       }
+      if !result.damage.isEmpty {
+        printWarning("\(file): stream #\(result.track.streamIndex): \(result.damage.summary) and were skipped, as ffmpeg skips them")
+      }
       do {
         let write = { (writer: inout ChunkWriter) throws(AtomicFile.WriteError) in
           try writeEnvelopeCSV(result.envelope, decibels: db, to: &writer)

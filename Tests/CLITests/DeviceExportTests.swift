@@ -18,12 +18,28 @@ struct DeviceExportTests {
     return max(abs(offset - o), abs(offset + scale * span - (o + s * span)))
   }
 
-  @Test("align MEDIA EXPORT --json, no options: aligned within 40 ms, the layout named", arguments: DeviceExport.allCases)
+  /// Set to record: the fixtures are written from the generator instead of
+  /// compared with it.
+  static let recording = ProcessInfo.processInfo.environment["MEDIAALIGN_RECORD_FIXTURES"] == "1"
+
+  @Test("the committed fixtures in TestMedia/devices are the generator's output", arguments: DeviceExport.allCases)
+  func committedFixture(_ export: DeviceExport) throws {
+    let text = try export.make(seconds: DeviceExport.fixtureSeconds).text
+    let url = TestPaths.testMedia.appendingPathComponent(export.fixture)
+    if Self.recording {
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(text.utf8).write(to: url, options: .atomic)
+    }
+    let committed = try String(contentsOf: url, encoding: .utf8)
+    #expect(committed == text, "\(export.fixture) differs from the generator's output (MEDIAALIGN_RECORD_FIXTURES=1 rewrites it)")
+  }
+
+  @Test(
+    "align MEDIA EXPORT --json on each committed fixture, no options: aligned within 40 ms, the layout named",
+    arguments: DeviceExport.allCases)
   func alignWithoutOptions(_ export: DeviceExport) throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanUp() }
-    let (text, rows) = try export.make()
-    let path = try dir.write(export.fileName, text)
+    let rows = try export.make(seconds: DeviceExport.fixtureSeconds).rows
+    let path = export.fixture
     let run = try runTool(["align", DeviceExport.media, path, "--json"], in: TestPaths.testMedia)
     #expect(run.status == 0, "\(export): \(run.stderr)")
     let result = try json(run.stdout)
@@ -48,16 +64,14 @@ struct DeviceExportTests {
 
   @Test("probe names the format and the columns without the header rows")
   func probe() throws {
-    let dir = try TemporaryDirectory()
-    defer { dir.cleanUp() }
-    let e4 = try dir.write("ACC.csv", try DeviceExport.empaticaACC.make().text)
-    let run = try runTool(["probe", e4], in: dir.url)
+    let e4 = DeviceExport.empaticaACC.fixture
+    let run = try runTool(["probe", e4], in: TestPaths.testMedia)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("columns x, y, z"), "\(run.stdout)")
     #expect(run.stdout.contains("read as an Empatica E4 file: start 2024-03-01 09:00:00 UTC, 32 Hz, 3 columns (x, y, z)"))
     #expect(run.stdout.contains("time: the start in row 1 and the rate in row 2, 1709283600.000"), "\(run.stdout)")
-    let shimmer = try dir.write("s.csv", try DeviceExport.shimmer.make().text)
-    let probed = try json(try runTool(["probe", shimmer, "--json"], in: dir.url).stdout)
+    let shimmer = DeviceExport.shimmer.fixture
+    let probed = try json(try runTool(["probe", shimmer, "--json"], in: TestPaths.testMedia).stdout)
     let layout = try #require(probed["layout"] as? [String: Any])
     #expect(layout["format"] as? String == "shimmer" && layout["label_rows"] as? Int == 1 && layout["skipped_lines"] as? Int == 1)
     let time = try #require(probed["time"] as? [String: Any])

@@ -81,8 +81,16 @@ public enum DeviceExport: String, CaseIterable, Sendable, CustomStringConvertibl
     }
   }
 
-  /// The file's text and its number of data rows.
-  public func make(seed: UInt64 = 17) throws -> (text: String, rows: Int) {
+  /// How long the committed fixtures run (their first rows' seconds).
+  public static let fixtureSeconds = 20.0
+
+  /// The committed fixture, relative to `TestMedia/`: `make(seconds:
+  /// fixtureSeconds)`'s text, written by the fixture test in record mode.
+  public var fixture: String { "devices/\(rawValue)/\(fileName)" }
+
+  /// The file's text and its number of data rows: `seconds` of the meter
+  /// (at most its 55 s).
+  public func make(seed: UInt64 = 17, seconds: Double = .infinity) throws -> (text: String, rows: Int) {
     var random = SplitMix64(state: seed)
     let meter = try Self.meter()
     var lines: [String] = []
@@ -90,7 +98,7 @@ public enum DeviceExport: String, CaseIterable, Sendable, CustomStringConvertibl
     let dt = 1 / rateHz
     // Row i at `i·dt` on the export's clock (phyphox: jittered times).
     var t = 0.0
-    func level(_ s: Double) -> Double? { meter.level(at: s) }
+    func level(_ s: Double) -> Double? { s < seconds ? meter.level(at: s) : nil }
     func gauss(_ sigma: Double) -> Double {
       let u = max(Double(random.next() >> 11) / Double(1 << 53), 1e-12)
       let v = Double(random.next() >> 11) / Double(1 << 53)
