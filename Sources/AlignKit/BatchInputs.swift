@@ -1,4 +1,5 @@
 import Foundation
+import TimeSeries
 import Synchronization
 
 /// What `--resume` compares to decide that an input is unchanged: size,
@@ -90,19 +91,19 @@ func runChild(executable: String, arguments: [String]) throws -> ChildOutcome {
   return ChildOutcome(status: process.terminationStatus, signal: signal, stdout: stdout, stderr: stderr)
 }
 
-/// Removes temporary files (`.NAME.tmp-PID-XXXXXXXX`, see `AtomicFile`)
-/// left in `folder` by a process that no longer runs (a batch killed with
-/// SIGKILL). Returns how many were removed.
+/// Removes temporary files (`TemporaryFile`) left in `folder` by a process
+/// on this host that no longer runs (a batch killed with SIGKILL); files made
+/// on other hosts (shards sharing the folder) are left alone. Returns how
+/// many were removed.
 @discardableResult
 func removeStaleTemporaries(in folder: String) -> Int {
   guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
   var removed = 0
-  for name in names where name.hasPrefix(".") {
-    guard let marker = name.range(of: ".tmp-", options: .backwards) else { continue }
-    let tail = name[marker.upperBound...].split(separator: "-")
-    guard tail.count == 2, tail[1].count == 8, let pid = Int32(tail[0]) else { continue }
-    if pid == getpid() { continue }
-    if kill(pid, 0) == 0 || errno != ESRCH { continue }
+  for name in names {
+    guard let owner = TemporaryFile.owner(ofName: name), owner.host == TemporaryFile.host,
+      owner.pid != getpid()
+    else { continue }
+    if kill(owner.pid, 0) == 0 || errno != ESRCH { continue }
     if unlink((folder as NSString).appendingPathComponent(name)) == 0 { removed += 1 }
   }
   return removed

@@ -78,6 +78,7 @@ enum ManifestField: String, CaseIterable {
 /// or JSON — an array of objects with those keys, or `{"items": [...]}`.
 /// Relative paths are taken from the manifest's folder.
 public func readManifest(_ path: String) throws(ManifestError) -> BatchPlan {
+  ProtectedInputs.shared.protect(path)
   let folder = absoluteFolder(of: path)
   let isJSON = URL(fileURLWithPath: path).pathExtension.lowercased() == "json"
   var plan = isJSON ? try readJSONManifest(path, folder: folder) : try readCSVManifest(path, folder: folder)

@@ -114,6 +114,15 @@ public func runBatch(
     $0 + removeStaleTemporaries(in: $1)
   }
   let items = options.activeShard?.select(plan.items) ?? plan.items
+  // Every item's inputs, whatever shard runs them: no file batch writes may be one.
+  ProtectedInputs.shared.protect(plan.items.flatMap { [$0.media, $0.csv] })
+  for name in [summaryFileName(options), "report.html", "summary.md"] {
+    let own = (out as NSString).appendingPathComponent(name)
+    if let input = ProtectedInputs.shared.input(sameAs: own) {
+      throw AlignError(
+        "\(own): is an input of this batch (\(input)), and batch writes its \(name) there; choose another --out folder")
+    }
+  }
   progress(.started(total: items.count))
 
   // The items, `jobs` at a time, on plain threads (each mostly waits for its child).
@@ -200,15 +209,20 @@ public func runBatch(
     }
   }
 
-  let name = options.activeShard.map { "batch-shard-\($0.index)-of-\($0.count).json" } ?? "batch.json"
+  let name = summaryFileName(options)
   let summaryFile = (out as NSString).appendingPathComponent(name)
   do {
     try AtomicFile.write(try jsonData(summary), to: summaryFile)
   } catch {
-    throw AlignError("\(summaryFile): cannot write the batch summary (\(error))")
+    throw AlignError("cannot write the batch summary: \(error)")
   }
   return BatchRun(
     summary: summary, summaryFile: summaryFile, resumed: resumedCount.withLock { $0 }, removedTemporaries: removed)
+}
+
+/// `batch.json`, or a shard's `batch-shard-I-of-N.json`.
+private func summaryFileName(_ options: BatchOptions) -> String {
+  options.activeShard.map { "batch-shard-\($0.index)-of-\($0.count).json" } ?? "batch.json"
 }
 
 /// The bytes an item reads (0 for a missing file): a proxy for its work.

@@ -76,9 +76,12 @@ extension EnvelopeCache {
   /// an older one atomically).
   func alias(_ name: String, as alias: String) {
     let target = (folder as NSString).appendingPathComponent(alias)
-    let temporary = (folder as NSString).appendingPathComponent(".\(alias).tmp-\(getpid())-\(UUID().uuidString.prefix(8))")
-    guard link((folder as NSString).appendingPathComponent(name), temporary) == 0 else { return }
-    if rename(temporary, target) != 0 { unlink(temporary) }
+    let temporary = TemporaryFile(beside: target)
+    guard link((folder as NSString).appendingPathComponent(name), temporary.path) == 0 else {
+      temporary.remove()
+      return
+    }
+    if rename(temporary.path, target) == 0 { temporary.renamed() } else { temporary.remove() }
   }
 }
 
@@ -88,6 +91,7 @@ extension EnvelopeCache {
 func mediaEnvelope(
   path: String, rate: Double, streamIndex: Int?, threads: Int, cache: EnvelopeCache?
 ) async throws(MediaError) -> MediaEnvelope {
+  ProtectedInputs.shared.protect(path)
   let name = cache?.key(path: path, streamIndex: streamIndex, rate: rate)
   if let cache, let name, let hit = cache.load(name) { return hit }
   let made = try await audioEnvelope(

@@ -82,7 +82,7 @@ public func makeReport(resultPaths: [String], options: ReportOptions) async thro
       try AtomicFile.write(Data(MarkdownReport.render(entries).utf8), to: markdown)
     }
   } catch {
-    throw AlignError("\(error.path): cannot write (\(error.reason)); check that the folder is writable")
+    throw AlignError(error.description)
   }
   let aligned = entries.filter(\.aligned).count
   return ReportSummary(entries: entries.count, aligned: aligned, rejected: entries.count - aligned, failures: failures)

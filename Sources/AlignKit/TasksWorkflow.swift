@@ -257,6 +257,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
 
 /// The results in a file: one `align --json` object or an array of them.
 func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
+  ProtectedInputs.shared.protect(path)
   guard let data = FileManager.default.contents(atPath: path) else {
     throw AlignError("cannot read the result file; check the path")
   }
@@ -346,7 +347,10 @@ func resolveInput(_ path: String, relativeTo folder: String, what: String) throw
   var candidates = [path]
   if !path.hasPrefix("/") && !folder.isEmpty { candidates.append((folder as NSString).appendingPathComponent(path)) }
   for candidate in candidates {
-    if let real = realPath(candidate), !isDirectory(real) { return real }
+    if let real = realPath(candidate), !isDirectory(real) {
+      ProtectedInputs.shared.protect(real)
+      return real
+    }
   }
   throw AlignError(
     "\(path): the result's \(what) is not found (looked in the current folder\(candidates.count > 1 ? " and beside the result" : "")); run tasks from the folder align ran in")
@@ -367,16 +371,11 @@ private func uniqueName(stem: String, used: inout Set<String>) -> String {
   return name
 }
 
-func realPath(_ path: String) -> String? {
-  guard let resolved = realpath(path, nil) else { return nil }
-  defer { free(resolved) }
-  return String(cString: resolved)
-}
 
 
 private func writeFile(_ data: Data, to path: String) throws(AlignError) {
   do { try AtomicFile.write(data, to: path) } catch {
-    throw AlignError("\(path): cannot write (\(error.reason)); check that the folder is writable")
+    throw AlignError(error.description)
   }
 }
 

@@ -17,8 +17,11 @@ public enum CSVReader {
   /// Rows used to decide which columns are numbers.
   static let typingRows = 256
 
+  /// Reads `path` (registered with `ProtectedInputs`, so no output of this
+  /// run can be written over it).
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws(SeriesError) -> TimeSeriesTable {
-    try read(path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, pieceSize: 1 << 20)
+    ProtectedInputs.shared.protect(path)
+    return try read(path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, pieceSize: 1 << 20)
   }
 
   /// - Parameters:

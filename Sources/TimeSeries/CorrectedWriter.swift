@@ -40,14 +40,12 @@ public struct CorrectionReport: Sendable, Codable, Equatable {
 /// - media time only runs forward: after a piecewise map's jump back, rows
 ///   at or before an earlier row's media time are left out (counted).
 ///
-/// Written atomically to `path` (temporary file, then rename); refuses to
-/// write over the series' own file.
+/// Written by `AtomicFile`'s policy (temporary file, then rename); refuses
+/// to write over the series' own file or any other input of the run.
 public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: String) throws(SeriesError)
   -> CorrectionReport
 {
-  if sameFile(path, table.path) {
-    throw .badFormat(path: path, message: "is the input CSV; write the corrected copy to another file")
-  }
+  ProtectedInputs.shared.protect(table.path)  // `AtomicFile` refuses to write over it
   let rows = table.rowCount
   guard rows > 0 else { throw .noDataRows(path: table.path) }
   // Within a nanosecond of 0 is 0 (rounding in offset + scale·Δt).

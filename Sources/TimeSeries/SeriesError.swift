@@ -16,6 +16,8 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
   case notRegular(path: String)
   case badFormat(path: String, message: String)
   case unterminatedQuote(path: String, line: Int)
+  /// An output could not be written (`AtomicFile`'s policy or the system).
+  case cannotWrite(AtomicFile.WriteError)
 
   public var description: String {
     switch self {
@@ -53,6 +55,8 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
       return "\(path): \(message)"
     case .unterminatedQuote(let path, let line):
       return "\(path): line \(line): a quoted field is never closed; fix the quote"
+    case .cannotWrite(let error):
+      return error.description
     }
   }
 }

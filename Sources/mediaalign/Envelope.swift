@@ -42,6 +42,7 @@ extension MediaAlign {
     func run() async throws {
       ProcessMemory.returnLargeBlocksWhenFreed()
       let result: AudioEnvelope
+      ProtectedInputs.shared.protect(file)
       do {
         result = try await audioEnvelope(
           path: file, options: EnvelopeOptions(rate: rate, streamIndex: stream, threads: threads))

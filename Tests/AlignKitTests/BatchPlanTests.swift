@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
+import TimeSeries
+
 @testable import AlignKit
 
 /// Manifests, `--pair`, ids, shards, fingerprints and the clean-up of a
@@ -131,20 +133,28 @@ struct BatchPlanTests {
     #expect(InputFingerprint(path: dir.url.path) == nil)
   }
 
-  @Test("temporary files of dead processes are removed, a live process's are kept")
+  @Test("temporary files of dead processes on this host are removed; a live process's and another host's are kept")
   func staleTemporaries() throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanUp() }
     // Above any pid_max Linux allows (2^22): no such process.
     let dead: Int32 = 2_147_483_000
     #expect(kill(dead, 0) == -1 && errno == ESRCH)
-    let stale = try dir.write(".a.json.tmp-\(dead)-0A1B2C3D", "partial")
-    let live = try dir.write(".b.json.tmp-1-0A1B2C3D", "pid 1 is alive")
+    let host = TemporaryFile.host
+    let stale = try dir.write(".a.json.tmp-\(dead)-0A1B2C3D@\(host)", "partial")
+    let live = try dir.write(".b.json.tmp-1-0A1B2C3D@\(host)", "pid 1 is alive")
+    // A shard on another machine sharing the folder: its pid means nothing here.
+    let remote = try dir.write(".d.json.tmp-\(dead)-0A1B2C3D@\(host)-other-node", "another host's")
     let other = try dir.write(".c.json.tmp-notapid", "not ours")
     let result = try dir.write("a.json", "{}")
     #expect(removeStaleTemporaries(in: dir.url.path) == 1)
     #expect(!FileManager.default.fileExists(atPath: stale))
-    for kept in [live, other, result] { #expect(FileManager.default.fileExists(atPath: kept)) }
+    for kept in [live, remote, other, result] { #expect(FileManager.default.fileExists(atPath: kept)) }
+    // The name a TemporaryFile makes parses back to this process and host.
+    let made = TemporaryFile(beside: dir.path("x.csv"))
+    defer { made.remove() }
+    let owner = try #require(TemporaryFile.owner(ofName: (made.path as NSString).lastPathComponent))
+    #expect(owner.pid == getpid() && owner.host == host)
   }
 
   @Test("a manifest's cells replace the batch's align options")

@@ -199,7 +199,10 @@ struct BatchCommandTests {
     }
     #expect(killed >= 3, "the batch finished before most kill points")
     // As if a kill had hit a write: a temporary file of a process that is gone.
-    try Data("{\"partial".utf8).write(to: URL(fileURLWithPath: "\(out)/results/.x.json.tmp-2147483000-0A1B2C3D"))
+    var host = [CChar](repeating: 0, count: 256)
+    gethostname(&host, 255)
+    let name = ".x.json.tmp-2147483000-0A1B2C3D@\(String(cString: host))"
+    try Data("{\"partial".utf8).write(to: URL(fileURLWithPath: "\(out)/results/\(name)"))
     let final = try runTool(arguments + ["--resume"], in: dir.url)
     #expect(final.status == 0, "\(final.stderr)")
     let got = try Self.snapshot(out)
