@@ -41,8 +41,7 @@ private func decodedMedia(_ path: String, _ options: AlignOptions) async throws 
 private func damageWarnings(_ path: String, _ envelope: MediaEnvelope) -> [String] {
   guard !envelope.damage.isEmpty else { return [] }
   return [
-    "\(path): stream #\(envelope.streamIndex): \(envelope.damage.summary) and were skipped, as ffmpeg skips them; "
-      + "the alignment uses the rest"
+    "\(path): \(envelope.damage.warning(stream: envelope.streamIndex)); the alignment uses the rest"
   ]
 }
 

@@ -202,7 +202,7 @@ public struct AudioReader: ~Copyable {
     while true {
       // Drain every frame the decoder holds, then feed it the next packet.
       do throws(FFmpegError) {
-        while try decoder.receive(into: frame, timeBase: timeBase, damage: &damage) == .frame {
+        while try decoder.receive(into: frame, damage: &damage) == .frame {
           try resampler.convert(frame, into: &mono)
           var index = nextIndex
           if let stamp = frame.bestEffortTimestamp {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The audio stream an `AudioReader` decodes, and how its samples sit on the
 /// media clock.
 public struct AudioTrack: Sendable, Equatable {
@@ -33,13 +31,11 @@ public struct AudioTrack: Sendable, Equatable {
   /// clock, seconds) well before `declaredEnd`: by more than 0.5 s and 1 %,
   /// the rule `probe` applies to every stream.
   public func checkComplete(decodedEnd end: Double) throws(MediaError) {
-    guard let declaredEnd else { return }
-    let slack = max(0.5, 0.01 * (declaredEnd - startTime))
-    if end + slack < declaredEnd {
-      throw .truncated(
-        path: path,
-        detail: String(format: "stream #%d ends at %.3f s but the header says %.3f s", streamIndex, end, declaredEnd))
-    }
+    guard let declaredEnd,
+      let detail = Timeline.truncation(
+        stream: streamIndex, end: end, declaredEnd: declaredEnd, declaredDuration: declaredEnd - startTime)
+    else { return }
+    throw .truncated(path: path, detail: detail)
   }
 }
 

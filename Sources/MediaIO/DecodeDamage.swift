@@ -61,6 +61,12 @@ public struct DecodeDamage: Sendable, Equatable {
     return "\(damagedPackets) of \(packets) packets could not be decoded (at \(at)\(more)\(reason))"
   }
 
+  /// The warning every command gives for tolerable damage: "stream #0: 1 of
+  /// 939 packets could not be decoded (…) and were skipped, as ffmpeg skips them".
+  public func warning(stream: Int) -> String {
+    "stream #\(stream): \(summary) and were skipped, as ffmpeg skips them"
+  }
+
   /// Throws `MediaError.damaged` above `tolerableShare`.
   public func check(path: String, stream: Int) throws(MediaError) {
     if !isTolerable { throw .damaged(path: path, stream: stream, damage: self) }
@@ -87,9 +93,7 @@ extension Decoder {
 
   /// `receive(into:)`, where a frame the decoder fails (as in `send`) is
   /// counted in `damage` and the next one is tried (up to 16 in a row).
-  func receive(
-    into frame: borrowing Frame, timeBase: (num: Int64, den: Int64), damage: inout DecodeDamage
-  ) throws(FFmpegError) -> DecoderOutput {
+  func receive(into frame: borrowing Frame, damage: inout DecodeDamage) throws(FFmpegError) -> DecoderOutput {
     for _ in 0..<16 {
       do {
         return try receive(into: frame)

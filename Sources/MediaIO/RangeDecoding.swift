@@ -63,7 +63,7 @@ func decodeRange(
         try decoder.sendEndOfStream()
         finished = true
       }
-      while try decoder.receive(into: frame, timeBase: clock.timeBase, damage: &damage) == .frame {
+      while try decoder.receive(into: frame, damage: &damage) == .frame {
         defer { frame.unref() }
         let index: Int64
         if let table {

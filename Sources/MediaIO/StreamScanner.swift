@@ -49,7 +49,7 @@ struct StreamScanner {
         }
         if let decoding = decoders[index] {
           do {
-            try decoding.send(packet, timeBase: input.withStream(index) { $0.pointee.time_base } ?? AVRational(num: 1, den: 1))
+            try decoding.send(packet)
             try decoding.drain(frame)
           } catch {
             throw .readFailed(path: path, stream: index, underlying: error)
@@ -71,7 +71,7 @@ struct StreamScanner {
     try checkTruncation(path: path)
     for (index, decoding) in decoders.sorted(by: { $0.key < $1.key }) where !decoding.damage.isEmpty {
       try decoding.damage.check(path: path, stream: index)
-      damageWarnings.append("audio stream #\(index): \(decoding.damage.summary) and were skipped, as ffmpeg skips them")
+      damageWarnings.append("audio \(decoding.damage.warning(stream: index))")
     }
     return info
   }
@@ -91,7 +91,7 @@ struct StreamScanner {
         () throws(FFmpegError) -> AudioDecoding? in
         try input.withStream(index) { (avStream) throws(FFmpegError) -> AudioDecoding? in
           guard let decoder = try Decoder(stream: avStream) else { return nil }
-          return AudioDecoding(decoder)
+          return AudioDecoding(decoder, timeBase: avStream.pointee.time_base)
         } ?? nil
       }
       guard let opened else {
@@ -122,7 +122,7 @@ struct StreamScanner {
         do {
           opened = try input.withStream(stream.index) { (avStream) throws(FFmpegError) -> AudioDecoding? in
             guard let decoder = try Decoder(stream: avStream) else { return nil }
-            return AudioDecoding(decoder)
+            return AudioDecoding(decoder, timeBase: avStream.pointee.time_base)
           } ?? nil
         } catch {
           throw .readFailed(path: path, stream: stream.index, underlying: error)
@@ -235,13 +235,10 @@ struct StreamScanner {
       guard stream.attachedPicture != true, let end = stream.endTime,
         let headerStart = stream.headerStartTime, let headerDuration = stream.headerDuration
       else { continue }
-      let claimed = headerStart + headerDuration
-      let slack = max(0.5, 0.01 * headerDuration)
-      if end + slack < claimed {
-        throw .truncated(
-          path: path,
-          detail: String(
-            format: "stream #%d ends at %.3f s but the header says %.3f s", stream.index, end, claimed))
+      if let detail = Timeline.truncation(
+        stream: stream.index, end: end, declaredEnd: headerStart + headerDuration, declaredDuration: headerDuration)
+      {
+        throw .truncated(path: path, detail: detail)
       }
     }
   }
@@ -327,21 +324,22 @@ private final class AudioDecoding {
   var samples: Int64 = 0
   var firstTimestamp: Int64?
 
-  init(_ decoder: consuming Decoder) {
-    self.decoder = decoder
-  }
-
   /// Packets the decoder refused and skipped.
   var damage = DecodeDamage()
-  private var timeBase: (num: Int64, den: Int64) = (1, 1)
+  /// The stream's time base, to place refused packets.
+  private let timeBase: (num: Int64, den: Int64)
 
-  func send(_ packet: borrowing Packet, timeBase: AVRational) throws(FFmpegError) {
+  init(_ decoder: consuming Decoder, timeBase: AVRational) {
+    self.decoder = decoder
     self.timeBase = (Int64(timeBase.num), Int64(timeBase.den))
-    try decoder.send(packet, timeBase: self.timeBase, damage: &damage)
+  }
+
+  func send(_ packet: borrowing Packet) throws(FFmpegError) {
+    try decoder.send(packet, timeBase: timeBase, damage: &damage)
   }
 
   func drain(_ frame: borrowing Frame) throws(FFmpegError) {
-    while case .frame = try decoder.receive(into: frame, timeBase: timeBase, damage: &damage) {
+    while case .frame = try decoder.receive(into: frame, damage: &damage) {
       if firstTimestamp == nil { firstTimestamp = frame.bestEffortTimestamp }
       samples += Int64(frame.sampleCount)
       frame.unref()

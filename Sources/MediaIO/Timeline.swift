@@ -1,3 +1,4 @@
+import Foundation
 internal import CFFmpeg
 
 /// The container rules that place decoded audio on the media clock, shared
@@ -35,6 +36,14 @@ enum Timeline {
       return nil
     }
     return Double(st.start_time + st.duration) * Double(st.time_base.num) / Double(st.time_base.den)
+  }
+
+  /// Why a stream that ends at `end` is truncated, when it ends more than
+  /// 0.5 s and 1 % of `declaredDuration` before `declaredEnd` (seconds);
+  /// nil when it is complete. The rule for `probe` and for decoding alike.
+  static func truncation(stream: Int, end: Double, declaredEnd: Double, declaredDuration: Double) -> String? {
+    guard end + max(0.5, 0.01 * declaredDuration) < declaredEnd else { return nil }
+    return String(format: "stream #%d ends at %.3f s but the header says %.3f s", stream, end, declaredEnd)
   }
 
   /// MP4/MOV: the earliest packet, over all streams, whose bytes lie past

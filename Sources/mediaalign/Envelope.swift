@@ -51,7 +51,7 @@ extension MediaAlign {
         throw ExitCode.failure
       }
       if !result.damage.isEmpty {
-        printWarning("\(file): stream #\(result.track.streamIndex): \(result.damage.summary) and were skipped, as ffmpeg skips them")
+        printWarning("\(file): \(result.damage.warning(stream: result.track.streamIndex))")
       }
       do {
         let write = { (writer: inout ChunkWriter) throws(AtomicFile.WriteError) in
