@@ -55,42 +55,6 @@ public struct BatchRecord: Sendable, Codable, Equatable {
   public var inputs: [InputFingerprint?]
 }
 
-/// How a child `mediaalign align` ended.
-struct ChildOutcome {
-  var status: Int32
-  /// Set when the child was killed by a signal.
-  var signal: Int32?
-  var stdout: Data
-  var stderr: String
-}
-
-/// Runs `executable arguments…`, collecting its output (both pipes are read
-/// at once so neither can fill up and stall the child).
-func runChild(executable: String, arguments: [String]) throws -> ChildOutcome {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: executable)
-  process.arguments = arguments
-  let out = Pipe()
-  let err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  let errorText = Mutex(Data())
-  let errorRead = DispatchSemaphore(value: 0)
-  Thread {
-    let data = err.fileHandleForReading.readDataToEndOfFile()
-    errorText.withLock { $0 = data }
-    errorRead.signal()
-  }.start()
-  let stdout = out.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  errorRead.wait()
-  let stderr = String(decoding: errorText.withLock { $0 }, as: UTF8.self)
-  let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
-  return ChildOutcome(status: process.terminationStatus, signal: signal, stdout: stdout, stderr: stderr)
-}
-
 /// Removes temporary files (`TemporaryFile`) left in `folder` by a process
 /// on this host that no longer runs (a batch killed with SIGKILL); files made
 /// on other hosts (shards sharing the folder) are left alone. Returns how

@@ -14,6 +14,11 @@ public struct BatchOptions: Sendable {
   /// Decoders per item (default: the cores shared out among the jobs).
   public var threads: Int?
   public var resume = false
+  /// Seconds an item's `align` may run before its process group is killed
+  /// and the item fails (nil: no limit).
+  public var itemTimeout: Double? = BatchOptions.defaultItemTimeout
+  /// Two hours: several times what a 2-hour recording takes on one core.
+  public static let defaultItemTimeout = 7200.0
   public var shard: Shard?
   /// `align` options for every item (per-item manifest cells replace the
   /// matching ones): e.g. `["--channel", "auto", "--min-overlap", "0.3"]`.
@@ -107,9 +112,14 @@ public func runBatch(
   let labelFolder = (out as NSString).appendingPathComponent("labelstudio")
   do {
     try FileManager.default.createDirectory(atPath: resultsFolder, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: (out as NSString).appendingPathComponent(".cache"), withIntermediateDirectories: true)
   } catch {
     throw AlignError("\(out): cannot create the output folder (\(error.localizedDescription))")
   }
+  let lock = try OutputLock(
+    folder: (out as NSString).appendingPathComponent(".cache"),
+    name: (summaryFileName(options) as NSString).deletingPathExtension, output: out)
   let removed = [out, resultsFolder, labelFolder, options.envelopeCacheFolder].reduce(0) {
     $0 + removeStaleTemporaries(in: $1)
   }
@@ -216,6 +226,7 @@ public func runBatch(
   } catch {
     throw AlignError("cannot write the batch summary: \(error)")
   }
+  lock.release()
   return BatchRun(
     summary: summary, summaryFile: summaryFile, resumed: resumedCount.withLock { $0 }, removedTemporaries: removed)
 }
@@ -296,11 +307,16 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
 
   let child: ChildOutcome
   do {
-    child = try runChild(
+    child = try ChildProcess.run(
       executable: options.executable,
-      arguments: command + ["--threads", "\(options.threadsPerItem)", "--envelope-cache", options.envelopeCacheFolder])
+      arguments: command + ["--threads", "\(options.threadsPerItem)", "--envelope-cache", options.envelopeCacheFolder],
+      timeout: options.itemTimeout)
   } catch {
-    return fail("cannot start \(options.executable): \(error.localizedDescription)")
+    return fail("\(error)")
+  }
+  if child.timedOut {
+    return fail(
+      "align ran longer than --item-timeout (\(Int(options.itemTimeout ?? 0)) s) and was stopped; run `mediaalign \(command.joined(separator: " "))` alone to see why, or raise --item-timeout")
   }
   if let signal = child.signal {
     return fail(

@@ -49,6 +49,8 @@ extension MediaAlign {
     }
 
     func run() async throws {
+      // A batch's child ends with its batch (`ChildProcess`).
+      Lifeline.watch()
       var options = AlignOptions()
       search.apply(to: &options)
       options.threads = threads

@@ -34,6 +34,9 @@ extension MediaAlign {
     @Option(help: "Decoders per item (default: the cores divided by --jobs).")
     var threads: Int?
 
+    @Option(help: "Seconds an item may run before it is stopped and listed as failed (0: no limit).")
+    var itemTimeout: Double = BatchOptions.defaultItemTimeout
+
     @Flag(help: "Skip items whose result exists and whose inputs (size, mtime, first and last MiB) and options are unchanged.")
     var resume = false
 
@@ -70,6 +73,9 @@ extension MediaAlign {
       }
       guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
       if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+      guard itemTimeout >= 0, itemTimeout.isFinite else {
+        throw ValidationError("--item-timeout must be a number of seconds ≥ 0 (0: no limit); got \(itemTimeout).")
+      }
       if let shard, Shard(shard) == nil {
         throw ValidationError("--shard must be I/N with 0 ≤ I < N, e.g. 0/4; got '\(shard)'.")
       }
@@ -87,6 +93,7 @@ extension MediaAlign {
       options.jobs = jobs
       options.threads = threads
       options.resume = resume
+      options.itemTimeout = itemTimeout > 0 ? itemTimeout : nil
       options.shard = shard.flatMap(Shard.init)
       options.alignArguments = ["--channel", channel] + series.arguments + search.arguments
       options.report = !noReport
@@ -117,10 +124,16 @@ extension MediaAlign {
       if !summary.bad.isEmpty || !summary.stepErrors.isEmpty { throw ExitCode.failure }
     }
 
-    /// This executable, to run each item's `align`.
+    /// The executable that runs each item's `align`: this one, or the
+    /// program `MEDIAALIGN_BATCH_CHILD` names (a wrapper that gets the same
+    /// arguments: `nice`, a container launcher, or a test's stand-in).
     func currentExecutable() -> String {
-      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+      if let wrapper = ProcessInfo.processInfo.environment[Self.childVariable], !wrapper.isEmpty { return wrapper }
+      return (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
+
+    static let childVariable = "MEDIAALIGN_BATCH_CHILD"
+
   }
 }
 

@@ -211,6 +211,96 @@ struct BatchCommandTests {
     #expect(Self.temporaries(out).isEmpty, "left: \(Self.temporaries(out))")
   }
 
+  /// A stand-in child (`MEDIAALIGN_BATCH_CHILD`): for an item whose media
+  /// is `hang.mp4` it starts a grandchild (`sleep`, its pid in
+  /// `grandchild.pid`) and waits for it; every other item runs the real
+  /// `mediaalign`.
+  static func hangingChild(in dir: TemporaryDirectory) throws -> String {
+    let path = try dir.write(
+      "child.sh",
+      """
+      #!/bin/sh
+      case "$*" in
+        *hang.mp4*)
+          sleep 1000 &
+          echo $! > "\(dir.path("grandchild.pid"))"
+          wait
+          exit 1 ;;
+        *) exec "\(try toolURL().path)" "$@" ;;
+      esac
+
+      """)
+    chmod(path, 0o755)
+    return path
+  }
+
+  static func alive(_ pidFile: String) -> Bool {
+    guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+      let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { return false }
+    // Running: the process exists and is no zombie (a killed process whose
+    // parent is gone waits for an init that may never reap it).
+    guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let state = stat.split(separator: ")").last?.split(separator: " ").first
+    else { return false }
+    return state != "Z" && state != "X"
+  }
+
+  @Test(
+    "a hung item is stopped at --item-timeout with its process group, a FIFO item fails, the rest align and are reported; a second batch on the same --out refuses"
+  )
+  func itemsCannotTakeTheBatchDown() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    try Self.copyInputs(to: dir)
+    let n = Self.names
+    try FileManager.default.copyItem(atPath: dir.path(n.media), toPath: dir.path("hang.mp4"))
+    #expect(mkfifo(dir.path("fifo.csv"), 0o600) == 0)
+    let manifest = try dir.write(
+      "manifest.csv",
+      """
+      id,media,csv
+      good,\(n.media),\(n.csv)
+      fifo,\(n.media),fifo.csv
+      hang,hang.mp4,\(n.csv)
+      pair,\(n.media),\(n.other)
+
+      """)
+    let child = try Self.hangingChild(in: dir)
+    let out = dir.path("out")
+    let started = Date()
+    let run = try runTool(
+      [
+        "batch", manifest, "--out", out, "--jobs", "2", "--item-timeout", "3", "--channel", Self.sample.channel,
+        "--url-root", dir.url.path,
+      ], in: dir.url, environment: ["MEDIAALIGN_BATCH_CHILD": child])
+    #expect(Date().timeIntervalSince(started) < 90, "the hung item held the batch")
+    #expect(run.status == 1)
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/batch.json"))) as? [String: Any])
+    let items = try #require(summary["items"] as? [[String: Any]])
+    #expect(items.map { $0["status"] as? String } == ["aligned", "failed", "failed", "aligned"])
+    #expect((items[1]["error"] as? String)?.contains("fifo.csv: is not a regular file (a FIFO, device or socket)") == true, "\(items[1])")
+    #expect(
+      (items[2]["error"] as? String)?.hasPrefix("align ran longer than --item-timeout (3 s) and was stopped") == true,
+      "\(items[2])")
+    // The hung child's whole group went: its grandchild too.
+    #expect(!Self.alive(dir.path("grandchild.pid")), "the hung item's grandchild outlived the timeout")
+    #expect((summary["step_errors"] as? [Any])?.isEmpty == true)
+    #expect(FileManager.default.fileExists(atPath: "\(out)/report.html"))
+    let tasks = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/labelstudio/tasks.json")))
+        as? [Any])
+    #expect(tasks.count == 1)  // the good sensor item
+
+    // While a batch holds the folder, a second one refuses, naming it.
+    let lock = try OutputLockHolder(folder: out)
+    let second = try runTool(["batch", manifest, "--out", out], in: dir.url)
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("mediaalign: error: \(out): another batch ("), "\(second.stderr)")
+    lock.release()
+  }
+
   @Test("usage errors: no manifest or both, bad --shard")
   func usage() throws {
     let dir = try TemporaryDirectory()
@@ -222,4 +312,16 @@ struct BatchCommandTests {
     let missing = try runTool(["batch", "nowhere.csv", "--out", "o"], in: dir.url)
     #expect(missing.status == 1 && missing.stderr.contains("nowhere.csv"))
   }
+}
+
+/// Holds `DIR/.cache/batch.lock` as a running batch does (an exclusive `flock`).
+struct OutputLockHolder: ~Copyable {
+  private let descriptor: Int32
+  init(folder: String) throws {
+    let fd = open("\(folder)/.cache/batch.lock", O_RDWR | O_CREAT, 0o644)
+    guard fd >= 0, flock(fd, LOCK_EX | LOCK_NB) == 0 else { throw POSIXError(.EBUSY) }
+    descriptor = fd
+  }
+  deinit { close(descriptor) }
+  consuming func release() {}
 }

@@ -35,12 +35,18 @@ public struct ToolNotFound: Error, CustomStringConvertible {
 }
 
 /// Runs `mediaalign arguments…` in `directory` and collects its output;
-/// `stdin`: a file to read standard input from (default: none).
-public func runTool(_ arguments: [String], in directory: URL, stdin: String? = nil) throws -> ToolResult {
+/// `stdin`: a file to read standard input from (default: none);
+/// `environment`: variables added to the test's own.
+public func runTool(
+  _ arguments: [String], in directory: URL, stdin: String? = nil, environment: [String: String] = [:]
+) throws -> ToolResult {
   let process = Process()
   process.executableURL = try toolURL()
   process.arguments = arguments
   process.currentDirectoryURL = directory
+  if !environment.isEmpty {
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  }
   let out = Pipe()
   let err = Pipe()
   process.standardOutput = out
