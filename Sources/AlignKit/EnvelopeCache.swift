@@ -21,8 +21,9 @@ struct MediaEnvelope: Sendable {
 struct EnvelopeCache: Sendable {
   var folder: String
 
-  /// Version 2 holds the `AudioBands` envelopes after the broadband one.
-  private static let magic: [UInt8] = Array("MAENV02\n".utf8)
+  /// Version 2 holds the `AudioBands` envelopes after the broadband one;
+  /// version 3 has them from frames of `AudioBands.frameWindows` windows.
+  private static let magic: [UInt8] = Array("MAENV03\n".utf8)
 
   func key(path: String, streamIndex: Int?, rate: Double) -> String? {
     var info = stat()

@@ -84,14 +84,16 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   // The first range is a little longer when the others first wait for the
   // table (its pass measured about 4 % of the decoding time for an MP3).
   let head = needsTable ? 0.04 * Double(threads - 1) : 0
-  var bounds: [Int64] = [0]
+  // Each part owns the windows from its split to the next and decodes the
+  // samples of those windows and of the context their band frames reach.
+  var splits: [Int] = []
   for part in 1..<threads {
     let share = (Double(part) + head) / (Double(threads) + head)
     let window = firstWindow + Int(Double(lastWindow - firstWindow) * share)
-    bounds.append(max(bounds[bounds.count - 1], accumulator.firstSample(ofWindow: window)))
+    if window > (splits.last ?? firstWindow) { splits.append(window) }
   }
-  bounds.append(Int64.max)
-  let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }.filter { !$0.isEmpty }
+  let owned = zip([Int.min] + splits, splits + [Int.max]).map { $0..<$1 }
+  let ranges = owned.map { accumulator.contextRange(owning: $0) }
   let template = accumulator
   // MP4/MOV: the later ranges decode from a copy of this reader's index
   // rather than a demuxer each (which would hold the whole index again).
@@ -100,11 +102,12 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   var damage = DecodeDamage()
   do {
     (parts, damage) = try await withThrowingTaskGroup(of: (Envelope, DecodeDamage).self) { group in
-      for (range, index) in zip(ranges.dropFirst(), indices) {
+      for ((range, windows), index) in zip(zip(ranges, owned).dropFirst(), indices) {
         group.addTask {
           let table = try await tableTask?.value
           let length = min(range.upperBound, expected) - range.lowerBound
-          var part = template.emptyCopy(expectedDuration: Double(max(0, length)) / template.sampleRate)
+          var part = template.emptyCopy(
+            expectedDuration: Double(max(0, length)) / template.sampleRate, owned: windows)
           if let index {
             var reader = try IndexedRangeReader(index: index)
             try reader.read(range: range) { index, samples in part.add(samples, startingAt: index) }
@@ -118,7 +121,7 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
       }
       // The first range on this task, with the reader already open.
       var first = template.emptyCopy(
-        expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate)
+        expectedDuration: Double(min(ranges[0].upperBound, expected)) / template.sampleRate, owned: owned[0])
       try reader.read(range: ranges[0], table: nil) { index, samples in first.add(samples, startingAt: index) }
       var parts: [Envelope] = [first.envelope()]
       var damage = reader.damage

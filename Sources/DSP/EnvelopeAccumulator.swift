@@ -16,29 +16,38 @@
 /// Blocks may arrive in any order and overlap (overlapping samples count
 /// twice: the caller places them).
 ///
-/// With `bands`, each window's samples are also split into `AudioBands`
-/// energies (`BandSpectrum`: one small FFT per window, 7 more `Float`s a
-/// window). A window that arrives in pieces is analysed once it is whole
-/// (its samples wait in `pending`); one broken by a discontinuity in the
-/// sample indices, or at the end, is analysed piece by piece. The split
-/// at window boundaries keeps the bands bit-identical too.
+/// With `bands`, each window also gets `AudioBands` energies
+/// (`BandSpectrum`: one FFT per window, `AudioBands.count` more `Float`s a
+/// window). The band frame of window `k` is a Hann-weighted stretch of
+/// `AudioBands.frameWindows` windows centred on `k` (30 ms at 100 Hz, so
+/// bins of about 33 Hz: a sensor that hears 40–130 Hz has bands that follow
+/// it). Frames overlap, so the samples of the windows around `k` are kept
+/// until its frame is whole; a frame cut by a discontinuity in the sample
+/// indices, or by the ends of the audio, is analysed from the samples it
+/// has. An accumulator can own only some windows (`owned`): the samples of
+/// the others are context for its frames and add nothing. A part that owns
+/// windows `a..<b` and is given the samples of `contextRange(owning:)`
+/// computes those windows' frames from exactly the samples a single
+/// accumulator would, so the bands are bit-identical too.
 public struct EnvelopeAccumulator: Sendable {
   public let rate: Double
   public let sampleRate: Double
   public let origin: Double
   public let bands: Bool
+  /// The windows whose sums and bands this accumulator keeps.
+  public let owned: Range<Int>
   private var firstWindow: Int?
   private var sums: [Float] = []
   private var counts: [Int32] = []
-  /// `AudioBands.count` energies per window, window after window.
+  /// `AudioBands.count` mean squares per window, window after window.
   private var bandSums: [Float] = []
   private var spectrum: BandSpectrum?
-  /// Samples of window `pendingWindow` not yet analysed into bands.
-  private var pending: [Float] = []
-  private var pendingWindow = 0
-  /// The index after the last sample added (a block starting elsewhere is
-  /// a discontinuity).
-  private var nextSample: Int64 = .min
+  /// Contiguous samples from index `recentStart`, kept for the band frames
+  /// not yet analysed (from the window before `nextFrame` on).
+  private var recent: [Float] = []
+  private var recentStart: Int64 = 0
+  /// The next window whose band frame is to be analysed.
+  private var nextFrame = 0
 
   /// - Parameters:
   ///   - rate: grid points per second (Hz), > 0.
@@ -47,35 +56,63 @@ public struct EnvelopeAccumulator: Sendable {
   ///   - expectedDuration: seconds of audio expected, to size the storage
   ///     once (an hour at 100 Hz is 360,000 windows).
   ///   - bands: also measure the `AudioBands` energies.
-  public init(rate: Double, sampleRate: Double, origin: Double, expectedDuration: Double = 0, bands: Bool = false) {
+  ///   - owned: the windows kept (all by default).
+  public init(
+    rate: Double, sampleRate: Double, origin: Double, expectedDuration: Double = 0, bands: Bool = false,
+    owned: Range<Int> = Int.min..<Int.max
+  ) {
     precondition(rate > 0 && sampleRate > 0, "rates must be positive")
     self.rate = rate
     self.sampleRate = sampleRate
     self.origin = origin
     self.bands = bands
+    self.owned = owned
     let windows = Int(min(max(0, expectedDuration * rate), 1e9)) + 2
     sums.reserveCapacity(windows)
     counts.reserveCapacity(windows)
     if bands {
       bandSums.reserveCapacity(windows * AudioBands.count)
-      let longest = Int((sampleRate / rate).rounded(.up)) + 1
+      let longest = Int((AudioBands.frameWindows * sampleRate / rate).rounded(.up)) + 2
       spectrum = BandSpectrum(maximumLength: longest, sampleRate: sampleRate)
-      pending.reserveCapacity(longest)
+      recent.reserveCapacity(longest + 1)
     }
   }
 
-  /// An empty accumulator with this one's grid and settings.
-  public func emptyCopy(expectedDuration: Double) -> EnvelopeAccumulator {
+  /// An empty accumulator with this one's grid and settings that keeps
+  /// only the windows `owned`.
+  public func emptyCopy(expectedDuration: Double, owned: Range<Int>? = nil) -> EnvelopeAccumulator {
     EnvelopeAccumulator(
-      rate: rate, sampleRate: sampleRate, origin: origin, expectedDuration: expectedDuration, bands: bands)
+      rate: rate, sampleRate: sampleRate, origin: origin, expectedDuration: expectedDuration, bands: bands,
+      owned: owned ?? self.owned)
+  }
+
+  /// The sample indices an accumulator that owns `windows` needs: theirs
+  /// and, with bands, the context their frames reach.
+  public func contextRange(owning windows: Range<Int>) -> Range<Int64> {
+    guard !windows.isEmpty else { return 0..<0 }
+    var lower = windows.lowerBound == .min ? 0 : firstSample(ofWindow: windows.lowerBound)
+    var upper = windows.upperBound == .max ? Int64.max : firstSample(ofWindow: windows.upperBound)
+    if bands {
+      if windows.lowerBound != .min { lower = Swift.min(lower, frameStart(windows.lowerBound)) }
+      if windows.upperBound != .max { upper = Swift.max(upper, frameEnd(windows.upperBound - 1)) }
+    }
+    return Swift.max(0, lower)..<upper
   }
 
   /// The first sample index that belongs to window `k`.
-  public func firstSample(ofWindow k: Int) -> Int64 {
-    let edge = ((Double(k) - 0.5) / rate - origin) * sampleRate
+  public func firstSample(ofWindow k: Int) -> Int64 { edgeSample(Double(k) - 0.5) }
+
+  /// The first sample at or after grid position `x` (media time `x/rate`).
+  private func edgeSample(_ x: Double) -> Int64 {
+    let edge = (x / rate - origin) * sampleRate
     // A hair below an integer is that integer: keeps exact boundaries exact.
     return Int64((edge - 1e-7).rounded(.up))
   }
+
+  /// Window `k`'s band frame: samples from `frameStart(k)` to before
+  /// `frameEnd(k)`, `AudioBands.frameWindows` windows centred on `k/rate`.
+  private func frameStart(_ k: Int) -> Int64 { edgeSample(Double(k) - AudioBands.frameWindows / 2) }
+  private func frameEnd(_ k: Int) -> Int64 { edgeSample(Double(k) + AudioBands.frameWindows / 2) }
 
   /// The window that sample `index` belongs to.
   public func window(ofSample index: Int64) -> Int {
@@ -88,50 +125,74 @@ public struct EnvelopeAccumulator: Sendable {
   /// Adds `samples`, whose first sample has index `startIndex`.
   public mutating func add(_ samples: UnsafeBufferPointer<Float>, startingAt startIndex: Int64) {
     guard !samples.isEmpty, let base = samples.baseAddress else { return }
-    if bands, startIndex != nextSample { flushPending() }
     var position = 0
     var k = window(ofSample: startIndex)
     while position < samples.count {
-      let windowStart = firstSample(ofWindow: k) - startIndex
       let windowEnd = firstSample(ofWindow: k + 1) - startIndex
       let end = Int(Swift.min(Int64(samples.count), windowEnd))
-      if end > position {
+      if end > position, owned.contains(k) {
         let sum = sumOfSquares(base + position, count: end - position)
         addWindow(k, sum: sum, count: Int32(end - position))
-        if bands {
-          if Int64(position) == windowStart, Int64(end) == windowEnd, pending.isEmpty {
-            addBands(k, base + position, count: end - position)  // whole in this block
-          } else {
-            if pendingWindow != k { flushPending() }
-            pendingWindow = k
-            pending.append(contentsOf: UnsafeBufferPointer(start: base + position, count: end - position))
-            if Int64(end) == windowEnd { flushPending() }
-          }
-        }
-        position = end
       }
+      position = Swift.max(position, end)
       k += 1
     }
-    nextSample = startIndex + Int64(samples.count)
+    if bands { addToFrames(samples, startingAt: startIndex) }
   }
 
-  /// Analyses the pending samples into their window's bands.
-  private mutating func flushPending() {
-    guard !pending.isEmpty else { return }
-    var samples: [Float] = []
-    swap(&samples, &pending)  // its buffer is reused, not copied
-    samples.withUnsafeBufferPointer { addBands(pendingWindow, $0.baseAddress!, count: $0.count) }
-    samples.removeAll(keepingCapacity: true)
-    swap(&samples, &pending)
+  /// Keeps `samples` for the band frames and analyses every frame they
+  /// complete.
+  private mutating func addToFrames(_ samples: UnsafeBufferPointer<Float>, startingAt startIndex: Int64) {
+    if recent.isEmpty || startIndex != recentStart + Int64(recent.count) {
+      finishFrames()
+      recentStart = startIndex
+      nextFrame = window(ofSample: startIndex)
+    }
+    recent.append(contentsOf: samples)
+    let end = recentStart + Int64(recent.count)
+    var analysed = false
+    while frameEnd(nextFrame) <= end {
+      analyseFrame(nextFrame, end: frameEnd(nextFrame))
+      nextFrame += 1
+      analysed = true
+    }
+    if analysed { dropSamples(before: frameStart(nextFrame)) }
   }
 
-  private mutating func addBands(_ k: Int, _ x: UnsafePointer<Float>, count: Int) {
-    guard let first = firstWindow else { return }  // addWindow(k) ran first
+  /// Analyses the frames that the kept samples touch, with the samples
+  /// there are (at a discontinuity or the end), and forgets the samples.
+  private mutating func finishFrames() {
+    guard !recent.isEmpty else { return }
+    let end = recentStart + Int64(recent.count)
+    while firstSample(ofWindow: nextFrame) < end {
+      analyseFrame(nextFrame, end: Swift.min(end, frameEnd(nextFrame)))
+      nextFrame += 1
+    }
+    recent.removeAll(keepingCapacity: true)
+  }
+
+  private mutating func dropSamples(before index: Int64) {
+    let drop = Int(Swift.min(Int64(recent.count), Swift.max(0, index - recentStart)))
+    guard drop > 0 else { return }
+    recent.removeFirst(drop)
+    recentStart += Int64(drop)
+  }
+
+  /// Window `k`'s frame: the kept samples from `frameStart(k)` (or the
+  /// first kept sample) to `end`.
+  private mutating func analyseFrame(_ k: Int, end: Int64) {
+    guard owned.contains(k), let first = firstWindow, k >= first, k - first < counts.count, counts[k - first] > 0
+    else { return }
+    let start = Swift.max(recentStart, frameStart(k))
+    guard end > start else { return }
     if !isKnownUniquelyReferenced(&spectrum!) { spectrum = spectrum!.copy() }
-    let slot = (k - first) * AudioBands.count
     let spectrum = spectrum!
-    bandSums.withUnsafeMutableBufferPointer { sums in
-      spectrum.addEnergies(of: x, count: count, to: sums.baseAddress! + slot)
+    let slot = (k - first) * AudioBands.count
+    recent.withUnsafeBufferPointer { kept in
+      bandSums.withUnsafeMutableBufferPointer { sums in
+        spectrum.meanSquares(
+          of: kept.baseAddress! + Int(start - recentStart), count: Int(end - start), into: sums.baseAddress! + slot)
+      }
     }
   }
 
@@ -160,12 +221,13 @@ public struct EnvelopeAccumulator: Sendable {
   }
 
   /// Adds another accumulator's windows (same rate, sample rate, origin
-  /// and bands setting).
+  /// and bands setting). Their frames are analysed first; a window both
+  /// hold gets the sum of their band energies.
   public mutating func merge(_ other: EnvelopeAccumulator) {
     precondition(other.rate == rate && other.sampleRate == sampleRate && other.origin == origin && other.bands == bands)
     var other = other
-    other.flushPending()
-    flushPending()
+    other.finishFrames()
+    finishFrames()
     guard let otherFirst = other.firstWindow else { return }
     let b = AudioBands.count
     for slot in other.sums.indices where other.counts[slot] > 0 {
@@ -180,7 +242,7 @@ public struct EnvelopeAccumulator: Sendable {
   public func envelope() -> Envelope {
     guard let first = firstWindow else { return Envelope(rate: rate, firstIndex: 0, values: []) }
     var finished = self
-    finished.flushPending()
+    finished.finishFrames()
     var values = [Float](repeating: 0, count: sums.count)
     for slot in sums.indices where counts[slot] > 0 {
       values[slot] = Float((Double(sums[slot]) / Double(counts[slot])).squareRoot())
@@ -191,7 +253,7 @@ public struct EnvelopeAccumulator: Sendable {
       envelope.bands = (0..<b).map { band in
         (0..<sums.count).map { slot -> Float in
           guard counts[slot] > 0 else { return 0 }
-          return Float((max(0, Double(finished.bandSums[slot * b + band])) / Double(counts[slot])).squareRoot())
+          return Float(max(0, Double(finished.bandSums[slot * b + band])).squareRoot())
         }
       }
     }

@@ -9,10 +9,10 @@ import TestSupport
 struct EnvelopeTests {
   static let clicks = MediaTruth.load.clicks
 
-  func envelope(_ file: String, rate: Double, threads: Int = 1) async throws -> AudioEnvelope {
+  func envelope(_ file: String, rate: Double, threads: Int = 1, bands: Bool = false) async throws -> AudioEnvelope {
     try await audioEnvelope(
       path: TestPaths.media(file),
-      options: EnvelopeOptions(rate: rate, threads: threads, minimumSecondsPerThread: 0.5))
+      options: EnvelopeOptions(rate: rate, threads: threads, minimumSecondsPerThread: 0.5, bands: bands))
   }
 
   /// The time of the loudest window within ±0.2 s of `around`.
@@ -42,11 +42,11 @@ struct EnvelopeTests {
   /// Each file with the ranges after the first that decode from a copy of
   /// the first reader's index (MP4/MOV) rather than a demuxer of their own.
   @Test(
-    "split decoding is bit-identical to one decoder",
+    "split decoding is bit-identical to one decoder, bands and all",
     arguments: [("clicks/aac.m4a", 2), ("clicks/lame.mp3", 0), ("clicks/flac.flac", 0), ("clicks/late_aac.mp4", 2)])
   func threadsIdentical(_ file: String, indexed: Int) async throws {
-    let one = try await envelope(file, rate: 1000, threads: 1)
-    let three = try await envelope(file, rate: 1000, threads: 3)
+    let one = try await envelope(file, rate: 1000, threads: 1, bands: true)
+    let three = try await envelope(file, rate: 1000, threads: 3, bands: true)
     #expect(one.threadsUsed == 1)
     #expect(three.threadsUsed == 3, "\(file) was not split")
     #expect(three.indexedRanges == indexed, "\(file): ranges decoded from the first reader's index")
@@ -54,6 +54,11 @@ struct EnvelopeTests {
     #expect(one.envelope.values.count == three.envelope.values.count)
     let firstDifference = zip(one.envelope.values, three.envelope.values).enumerated().first { $1.0 != $1.1 }?.offset
     #expect(firstDifference == nil, "\(file): values differ first at index \(firstDifference ?? -1)")
+    #expect(one.envelope.bands.count == AudioBands.count)
+    for (band, (a, b)) in zip(one.envelope.bands, three.envelope.bands).enumerated() {
+      let differ = zip(a, b).enumerated().first { $1.0 != $1.1 }?.offset
+      #expect(differ == nil, "\(file): band \(band) differs first at index \(differ ?? -1)")
+    }
   }
 
   @Test("PCM and codecs without exact packet durations decode on one thread", arguments: ["pcm.wav", "clicks/opus.ogg", "clicks/vorbis.ogg"])

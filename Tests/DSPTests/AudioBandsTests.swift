@@ -13,15 +13,16 @@ struct AudioBandsTests {
     "a tone's energy lands in its band: RMS within 5 %, at least 95 % of the power, under 2 % beyond the neighbours",
     arguments: [48000.0, 44100, 22050, 8000])
   func toneInItsBand(sampleRate: Double) throws {
-    for (frequency, band) in [(1131.0, 3), (2263.0, 4), (566.0, 2)] where frequency < sampleRate / 2 - 500 {
+    for (frequency, band) in [(1131.0, 3), (2263.0, 4), (566.0, 2), (97.0, 0), (291.0, 1)]
+    where frequency < sampleRate / 2 - 500 {
       let samples = Self.tone(frequency, amplitude: 0.5, count: Int(sampleRate), sampleRate: sampleRate)
       var accumulator = EnvelopeAccumulator(rate: 100, sampleRate: sampleRate, origin: 0, bands: true)
       samples.withUnsafeBufferPointer { accumulator.add($0, startingAt: 0) }
       let envelope = accumulator.envelope()
       try #require(envelope.bands.count == AudioBands.count)
-      // Whole windows only (the first and last are partial).
-      for slot in 2..<(envelope.values.count - 2) {
-        // A 10 ms window resolves ±2 bins (about ±200 Hz): the neighbouring
+      // Whole frames only (the first and last two are partial).
+      for slot in 3..<(envelope.values.count - 3) {
+        // A 30 ms frame resolves ±2 bins (about ±67 Hz): the neighbouring
         // bands get some of the main lobe; the others only sidelobes.
         let inBand = Double(envelope.bands[band][slot])
         #expect(abs(inBand - 0.5 / 2.squareRoot()) <= 0.05 * 0.354, "\(frequency) Hz at \(sampleRate): \(inBand)")
@@ -48,6 +49,16 @@ struct AudioBandsTests {
     }
     #expect(index == samples.count)
     #expect(pieces.envelope() == whole.envelope())
+    // A gap (a discontinuity in the indices) cuts the frames around it,
+    // the same way whatever the blocks.
+    var gapped = template
+    var gappedPieces = template
+    samples[..<20_000].withUnsafeBufferPointer { gapped.add($0, startingAt: 0) }
+    samples[20_000...].withUnsafeBufferPointer { gapped.add($0, startingAt: 30_000) }
+    for (from, to) in [(0, 7_000), (7_000, 20_000), (20_000, 20_001), (20_001, samples.count)] {
+      samples[from..<to].withUnsafeBufferPointer { gappedPieces.add($0, startingAt: Int64(from < 20_000 ? from : from + 10_000)) }
+    }
+    #expect(gappedPieces.envelope() == gapped.envelope())
     // Split across accumulators: EnvelopeAccumulatorTests.mergeIsIdentical(bands: true).
   }
 

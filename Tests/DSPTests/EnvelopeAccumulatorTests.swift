@@ -48,22 +48,26 @@ struct EnvelopeAccumulatorTests {
     }
   }
 
-  /// With bands, the two halves are copies of one template, sharing its
-  /// FFT workspace until one writes.
-  @Test("accumulators split at window boundaries merge bit-identically", arguments: [false, true])
+  /// With bands, the parts are copies of one template, sharing its FFT
+  /// workspace until one writes; each owns its windows and is given the
+  /// context its band frames reach (`contextRange(owning:)`).
+  @Test("accumulators that own adjacent windows merge bit-identically", arguments: [false, true])
   func mergeIsIdentical(bands: Bool) {
     let samples = Self.noise(48_000, seed: 11)
     let template = EnvelopeAccumulator(rate: 1000, sampleRate: 48000, origin: -0.0213, bands: bands)
     var whole = template
     samples.withUnsafeBufferPointer { whole.add($0, startingAt: 0) }
-    let cut = Int(template.firstSample(ofWindow: template.window(ofSample: 20_000)))
-    var first = template
-    var second = template
-    samples[..<cut].withUnsafeBufferPointer { first.add($0, startingAt: 0) }
-    samples[cut...].withUnsafeBufferPointer { second.add($0, startingAt: Int64(cut)) }
+    let cuts = [template.window(ofSample: 20_000), template.window(ofSample: 31_000)]
+    let owned = zip([Int.min] + cuts, cuts + [Int.max]).map { $0..<$1 }
     var merged = template
-    merged.merge(second)
-    merged.merge(first)
+    for windows in owned.reversed() {
+      var part = template.emptyCopy(expectedDuration: 0, owned: windows)
+      let range = template.contextRange(owning: windows)
+      let upper = Int(min(Int64(samples.count), range.upperBound))
+      if bands { #expect(range.lowerBound == 0 || Int(range.lowerBound) < Int(template.firstSample(ofWindow: windows.lowerBound))) }
+      samples[Int(range.lowerBound)..<upper].withUnsafeBufferPointer { part.add($0, startingAt: range.lowerBound) }
+      merged.merge(part)
+    }
     #expect(merged.envelope() == whole.envelope())
   }
 
