@@ -517,8 +517,9 @@ private struct TableBuilder {
       warnings.append("times look like milliseconds (or finer) since the epoch; pass --time-unit ms (or us, ns)")
     }
     for column in series where column.unreadable > 0 {
-      let examples = column.firstUnreadable.map { "line \($0.line): '\($0.text)'" }.joined(separator: ", ")
-      warnings.append("column '\(column.name)': \(column.unreadable) cells are not finite numbers (\(examples)); they are treated as missing")
+      let examples = column.firstUnreadable.map { "line \($0.line): '\(MessageText.cell($0.text))'" }
+        .joined(separator: ", ")
+      warnings.append("column '\(MessageText.cell(column.name))': \(column.unreadable) cells are not finite numbers (\(examples)); they are treated as missing")
     }
     return TimeSeriesTable(
       path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times, columns: series,

@@ -1,5 +1,6 @@
 /// Why a CSV could not be read. Each description is one line naming the
-/// file (and line and column where there is one), what is wrong and what to do.
+/// file (and line and column where there is one), what is wrong and what to
+/// do; text from the file is echoed through `MessageText.cell`.
 public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
   case notFound(path: String)
   case isDirectory(path: String)
@@ -32,13 +33,16 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
     case .noDataRows(let path):
       return "\(path): no data rows after the header; export the sensor data again (or pass --no-header if the first row is data)"
     case .missingColumn(let path, let name, let available):
-      return "\(path): no column '\(name)'; the columns are \(available.map { "'\($0)'" }.joined(separator: ", "))"
+      let columns = available.prefix(20).map { "'\(MessageText.cell($0))'" }.joined(separator: ", ")
+      let more = available.count > 20 ? " and \(available.count - 20) more" : ""
+      return "\(path): no column '\(MessageText.cell(name))'; the columns are \(columns)\(more)"
     case .raggedRow(let path, let line, let fields, let expected):
       return "\(path): line \(line) has \(fields) fields but the header has \(expected); fix or remove that line (a stray delimiter or quote?)"
     case .badTime(let path, let line, let column, let value, let hint):
-      return "\(path): line \(line), column '\(column)': cannot read the time '\(value)'; \(hint)"
+      return "\(path): line \(line), column '\(MessageText.cell(column))': cannot read the time '\(MessageText.cell(value))'; \(hint)"
     case .timeBackwards(let path, let line, let column, let previous, let value, let advice):
-      let what = "\(path): line \(line), column '\(column)': time goes backwards (\(value) after \(previous))"
+      let what =
+        "\(path): line \(line), column '\(MessageText.cell(column))': time goes backwards (\(MessageText.cell(value)) after \(MessageText.cell(previous)))"
       switch advice {
       case .sort:
         return "\(what); pass --sort to sort the rows by time"
@@ -48,7 +52,7 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
         return "\(what): the clock steps back \(formatSeconds(seconds)) s, a reset or a second recording appended, not rows out of order (--sort would interleave them); split the file at line \(line)"
       }
     case .timeOutOfRange(let path, let line, let column, let value):
-      return "\(path): line \(line), column '\(column)': the time \(value) is beyond ±1e13 s (300,000 years from 1970); fix that cell, or pass --time-unit if the column is not in the unit it was read in"
+      return "\(path): line \(line), column '\(MessageText.cell(column))': the time \(MessageText.cell(value)) is beyond ±1e13 s (300,000 years from 1970); fix that cell, or pass --time-unit if the column is not in the unit it was read in"
     case .notRegular(let path):
       return "\(path): is not a regular file (a FIFO, device or socket); save the data to a file, or pipe it to stdin and pass -"
     case .badFormat(let path, let message):

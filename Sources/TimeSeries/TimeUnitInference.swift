@@ -60,7 +60,7 @@ public struct TimeUnitInference: Sendable, Equatable {
     case .ambiguousStep: why = "its integer values step by 1: 1 Hz; if they are milliseconds (1 kHz), say so"
     case .fallback: why = "no name, magnitude or step says otherwise"
     }
-    return "read '\(column)' as \(unitName) (\(why))"
+    return "read '\(MessageText.cell(column))' as \(unitName) (\(why))"
   }
 
   /// Infers the unit of `values` (the column's first rows, as written) in a

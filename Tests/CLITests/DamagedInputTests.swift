@@ -41,6 +41,30 @@ struct DamagedInputTests {
     #expect(abs((object["offset"] as? Double ?? 0) - Self.sample.offset) < 0.040)
   }
 
+  /// Cell text reaches the terminal only as visible escapes, and a huge
+  /// cell is cut to `MessageText.limit` characters with its length said.
+  @Test(
+    "hostile cells (escape sequences, NUL, a newline in quotes, a bidi override, 1.2 MB) give one short printable line",
+    arguments: [
+      ("\"12\u{1B}[2J\u{1B}[31mRED\n3\"", "12\\u{1B}[2J\\u{1B}[31mRED\\n3"),
+      ("4\u{0}5\u{202E}txt", "4\\05\\u{202E}txt"),
+      (String(repeating: "9x", count: 600_000), "9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x… (1200000 characters)"),
+    ])
+  func hostileCells(cell: String, shown: String) throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    let csv = try sampleCSV(in: dir) { i, line in i == 300 ? cell + line.drop { $0 != "," } : line }
+    let run = try runTool(["align", TestPaths.media(Self.sample.media), csv], in: dir.url)
+    #expect(run.status == 1)
+    let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+    #expect(lines.count == 1, "\(run.stderr.prefix(500))")
+    let line = String(lines.first ?? "")
+    #expect(line.contains("line 302, column 'time': cannot read the time '\(shown)'"), "\(line.prefix(500))")
+    #expect(line.utf8.count < csv.utf8.count + 400, "\(line.utf8.count) bytes")
+    let controls = line.unicodeScalars.filter { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
+    #expect(controls.isEmpty, "control characters in: \(line.prefix(500))")
+  }
+
   @Test("a time of 1e19 is an error naming its line, before any alignment")
   func absurdTime() throws {
     let dir = try TemporaryDirectory()

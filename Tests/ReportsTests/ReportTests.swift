@@ -43,8 +43,13 @@ struct ReportTests {
     #expect(!html.contains("<img"))
     #expect(!html.contains("<script>alert"))
     #expect(html.contains("&lt;img src=x onerror=alert(1)&gt;.mp4"))
-    let markdown = MarkdownReport.render([entry(media: "a|b<i>.mp4")])
+    let markdown = MarkdownReport.render([
+      entry(media: "a|b<i>.mp4"), entry(media: "*x*_y_`c`[l](u)![i](v)~~s~~#h\\e\r\nrow.mp4"),
+    ])
     #expect(markdown.contains("a\\|b&lt;i&gt;.mp4"))
+    #expect(markdown.contains("| \\*x\\*\\_y\\_\\`c\\`\\[l\\](u)\\!\\[i\\](v)\\~\\~s\\~\\~\\#h\\\\e row.mp4 |"), "\(markdown)")
+    // Each entry is one table row: the line break did not end it.
+    #expect(markdown.split(separator: "\n").count == 6, "\(markdown)")
   }
 
   @Test("several results: summary table with rejected and warned items first, linked sections, histograms")
