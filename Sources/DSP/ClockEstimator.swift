@@ -120,6 +120,11 @@ public struct ClockEstimator {
     /// The reference signal the windows were measured on: nil for the
     /// broadband envelope, else a run of `AudioBands` (`ReferenceSignals`).
     public var referenceBand: ClosedRange<Int>? = nil
+    /// The low-pass (Hz) the reference was smoothed with to match a smooth
+    /// sensor; nil: not smoothed.
+    public var referenceSmoothingHz: Double? = nil
+    /// The reference signal's key in `ReferenceSignals`.
+    var referenceKey: ReferenceSignals.Key { .init(bands: referenceBand, smoothingHz: referenceSmoothingHz) }
 
     /// Seconds of the other signal that agreeing windows cover (50 %
     /// overlapping windows: half a window each, plus half for the first).
@@ -186,7 +191,7 @@ public struct ClockEstimator {
     let minimumOverlap = max(2, options.minimumOverlapFraction * shorter)
 
     // 1. Features (the broadband one; bands when a candidate picks one).
-    let referenceFeature = references.feature(nil).values
+    let referenceFeature = references.feature(.broadband).values
     // Ranks, with NaN kept where the value is missing.
     let otherFeature = zip(rankTransform(otherValues), otherValues).map { $1.isNaN ? Double.nan : $0 }
     let medianInterval = Self.medianInterval(otherTimes)
@@ -220,7 +225,7 @@ public struct ClockEstimator {
       for band in references.usableBands {
         refined += refineAll(
           search.candidates(
-            referenceFeature: references.feature(band...band).values, referenceRate: rate,
+            referenceFeature: references.feature(.init(bands: band...band)).values, referenceRate: rate,
             referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature,
             medianInterval: medianInterval, maxGap: maxGap, minimumOverlap: minimumOverlap,
             maximumOffset: options.maximumOffset))
@@ -240,7 +245,7 @@ public struct ClockEstimator {
             count: estimate.windows.count, agreeing: agreeing, width: estimate.searchWidth,
             tolerance: RobustLine.agreement) < 0.05,
           let pieces = piecewise(
-            estimate, reference: references.feature(estimate.referenceBand), rate: rate,
+            estimate, reference: references.feature(estimate.referenceKey), rate: rate,
             referenceStart: referenceStart, otherTimes: otherTimes, otherValues: otherValues,
             otherFeature: otherFeature, medianInterval: medianInterval),
           pieces.confidence > estimate.confidence
@@ -290,7 +295,7 @@ public struct ClockEstimator {
     // 5b. A periodic signal fits offsets a period apart that no window saw.
     if best.aligned,
       let ratio = Uniqueness.ratio(
-        offset: best.offset, scale: best.scale, referenceFeature: references.feature(best.referenceBand).values,
+        offset: best.offset, scale: best.scale, referenceFeature: references.feature(best.referenceKey).values,
         referenceRate: rate,
         referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap),
       ratio >= Uniqueness.rivalRatio
@@ -308,18 +313,46 @@ public struct ClockEstimator {
     candidate: CoarseSearch.Candidate, search: CoarseSearch, references: ReferenceSignals, rate: Double,
     referenceStart: Double, otherTimes: [Double], otherFeature: [Double], maxGap: Double, minimumOverlap: Double
   ) -> Estimate {
-    let origin = otherTimes.first ?? 0
-    let duration = (otherTimes.last ?? origin) - origin
-    let referenceEnd = referenceStart + Double(references.count) / rate
     // The coarse map is within 1.5 coarse samples, and its scale within a
     // step (half a coarse sample across the overlap).
     let margin = 2 / search.rate + 0.25
-    // 3a. The signal the other follows best around this map.
-    let band = references.choose(
+    // 3a. The signal the other follows best around this map; and, when a
+    // smoothed copy of it correlates better, that copy too, kept unless its
+    // windows agree clearly less (a smoothed reference correlates higher
+    // with a sparsely sampled sensor but can blur the lags of a sharp one).
+    let choice = references.choose(
       offset: candidate.offset, scale: candidate.scale, margin: margin, referenceStart: referenceStart,
-      otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap
-    ).key
-    let chosen = references.feature(band)
+      otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap)
+    let plain = refine(
+      candidate: candidate, key: choice.key, margin: margin, references: references, rate: rate,
+      referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap,
+      minimumOverlap: minimumOverlap)
+    guard let smoothedKey = choice.smoothed else { return plain }
+    let smoothed = refine(
+      candidate: candidate, key: smoothedKey, margin: margin, references: references, rate: rate,
+      referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap,
+      minimumOverlap: minimumOverlap)
+    return smoothed.confidence >= plain.confidence - Self.smoothedConfidenceSlack ? smoothed : plain
+  }
+
+  /// The smoothed reference is kept unless its confidence is lower by more
+  /// than this: it correlates better (`ReferenceSignals.choose`), and where
+  /// both are confident the sharp one's lags are the biased ones (a 3 Hz
+  /// sensor of fast-rising, slowly decaying events: 70 ms off at
+  /// confidence 1.0, against 1–5 ms smoothed).
+  static let smoothedConfidenceSlack = 0.02
+
+  /// Steps 3b–5 for one coarse candidate on one reference signal.
+  private func refine(
+    candidate: CoarseSearch.Candidate, key: ReferenceSignals.Key, margin: Double, references: ReferenceSignals,
+    rate: Double, referenceStart: Double, otherTimes: [Double], otherFeature: [Double], maxGap: Double,
+    minimumOverlap: Double
+  ) -> Estimate {
+    let origin = otherTimes.first ?? 0
+    let duration = (otherTimes.last ?? origin) - origin
+    let referenceEnd = referenceStart + Double(references.count) / rate
+    let band = key.bands
+    let chosen = references.feature(key)
     let reference = chosen.values
     let (windows, windowLength) = WindowLags.measure(
       offset: candidate.offset, scale: candidate.scale, margin: margin, reference: reference, rate: rate,
@@ -331,7 +364,8 @@ public struct ClockEstimator {
         reason: "too few windows correlate clearly (\(usable.count) of \(windows.count)); the signals may be unrelated",
         windows: windows.map { var w = $0; w.inlier = false; return w }, origin: origin,
         overlap: overlapRange(candidate.offset, candidate.scale, origin, duration, referenceStart, referenceEnd),
-        coarsePeak: candidate.r, searchWidth: 2 * margin, windowLength: windowLength, referenceBand: band)
+        coarsePeak: candidate.r, searchWidth: 2 * margin, windowLength: windowLength, referenceBand: band,
+        referenceSmoothingHz: key.smoothingHz)
     }
     // 4. Robust line.
     var line = RobustLine.fit(usable, origin: origin, space: options.scales)
@@ -384,7 +418,7 @@ public struct ClockEstimator {
       offset: line.intercept, scale: line.slope, confidence: confidence, uncertaintyMs: uncertainty, aligned: aligned,
       reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r,
       searchWidth: 2 * margin, windowLength: windowLength, scaleNote: ScaleNote(scale: line.slope),
-      referenceBand: band)
+      referenceBand: band, referenceSmoothingHz: key.smoothingHz)
   }
 
   /// The median interval between the other's samples (seconds).

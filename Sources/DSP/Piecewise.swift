@@ -174,7 +174,8 @@ extension ClockEstimator {
       aligned: confidence >= options.threshold, reason: nil, windows: finalWindows, origin: origin,
       overlap: lo <= hi ? lo...hi : referenceStart...referenceStart, coarsePeak: linear.coarsePeak,
       segments: segments, searchWidth: width, windowLength: linear.windowLength,
-      scaleNote: ScaleNote(scale: segments[0].scale), referenceBand: linear.referenceBand)
+      scaleNote: ScaleNote(scale: segments[0].scale), referenceBand: linear.referenceBand,
+      referenceSmoothingHz: linear.referenceSmoothingHz)
     if !estimate.aligned {
       estimate.reason =
         "only \(agreeing.count) of \(finalWindows.count) windows agree with a \(segments.count)-piece clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
