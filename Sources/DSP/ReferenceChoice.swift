@@ -189,8 +189,21 @@ final class ReferenceSignals {
         otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap)
     else { return (best.key, best.r, nil) }
     let fineLags = Int((margin * rate).rounded(.up))
+    // Judged on at most `maximumChoiceSamples` of the overlap's middle, on a
+    // feature of the reference there (7 s more each side for the filter
+    // and the high-pass to settle), so each cut-off costs a few
+    // milliseconds however long the recordings are.
+    let window = fine.middle(Self.maximumChoiceSamples)
+    let pad = Int(7 * rate) + fineLags
+    let lo = max(0, window.start - pad)
+    let hi = min(count, window.start + window.values.count + pad)
+    // (`init(only:)` holds a feature and no raw signal to smooth.)
+    let base = raw(Key(bands: best.key.bands))
+    guard hi - lo > 2 * pad, base.count == count else { return (best.key, best.r, nil) }
+    let slice = Array(base[lo..<hi])
     func correlation(_ cutoff: Double?) -> Double {
-      fine.peak(feature(Key(bands: best.key.bands, smoothingHz: cutoff)).values, lags: fineLags)
+      let smoothed = cutoff.map { zeroPhaseLowPass(slice, cutoff: $0, rate: rate) } ?? slice
+      return window.peak(Feature(raw: smoothed, rate: rate).values, lags: fineLags, referenceOffset: lo)
     }
     let unsmoothed = correlation(nil)
     let seconds = Double(fine.values.count) / rate
@@ -248,15 +261,30 @@ private struct ChoiceGrid {
     stride = max(1, stretch.grid.count / ReferenceSignals.maximumChoiceSamples)
   }
 
+  private init(values: [Double], weights: [Double], start: Int, stride: Int) {
+    self.values = values
+    self.weights = weights
+    self.start = start
+    self.stride = stride
+  }
+
+  /// The middle `maximum` samples (all when fewer), correlated one by one.
+  func middle(_ maximum: Int) -> ChoiceGrid {
+    let skip = max(0, (values.count - maximum) / 2)
+    let range = skip..<min(values.count, skip + maximum)
+    return ChoiceGrid(values: Array(values[range]), weights: Array(weights[range]), start: start + skip, stride: 1)
+  }
+
   /// The largest normalised correlation with `reference` at lags within
-  /// ± `lags` grid samples.
-  func peak(_ reference: [Double], lags: Int) -> Double {
+  /// ± `lags` grid samples; `reference[0]` is reference sample
+  /// `referenceOffset`.
+  func peak(_ reference: [Double], lags: Int, referenceOffset: Int = 0) -> Double {
     var best = 0.0
     for lag in -lags...lags {
       var xy = 0.0, xx = 0.0, yy = 0.0
       var i = 0
       while i < values.count {
-        let j = start + lag + i
+        let j = start + lag + i - referenceOffset
         if j >= 0, j < reference.count, weights[i] > 0 {
           let x = values[i], y = reference[j]
           xy += x * y
