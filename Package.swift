@@ -63,6 +63,6 @@ let package = Package(
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     .testTarget(name: "LabelStudioTests", dependencies: ["LabelStudio", "TimeSeries", "TestSupport"]),
     .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio", "TestSupport"]),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign"]),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign", "LabelStudio", "TimeSeries"]),
   ]
 )

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source Scripts/lib/apt.sh
-ensure_packages libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libfftw3-dev pkg-config ffmpeg
+ensure_packages libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libfftw3-dev pkg-config ffmpeg python3-venv
 
 command -v swift >/dev/null || { echo "setup: swift not found on PATH; install Swift 6.x (https://swift.org/install) and retry" >&2; exit 1; }
 

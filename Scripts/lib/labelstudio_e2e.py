@@ -9,6 +9,7 @@ import bisect
 import csv
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -172,6 +173,7 @@ def main():
     for name in ["base", "token", "email", "password", "repo", "work"]:
         parser.add_argument("--" + name, required=True)
     parser.add_argument("--server-pid", type=int, required=True)
+    parser.add_argument("--bin", required=True, help="the mediaalign binary")
     args = parser.parse_args()
     work = os.path.join(args.repo, args.work)
     truth = json.load(open(os.path.join(args.repo, "TestMedia/truth.json")))["sample"]
@@ -182,14 +184,32 @@ def main():
     def truth_media(sensor_time):
         return truth["offset"] + truth["scale"] * (sensor_time - truth["csv_origin"])
 
-    summary = json.load(open(os.path.join(work, "summary.json")))
-    check(len(summary["tasks"]) == 1, f"tasks wrote {len(summary['tasks'])} tasks, expected 1")
-    check(len(summary["left_out"]) == 1 and summary["left_out"][0]["rejected"],
-          "the unrelated CSV's rejected result was not listed as left out")
-
     wait_for_server(args.base, args.server_pid)
     api = API(args.base, args.token)
     project_dir = os.path.join(work, "project")
+
+    def push():
+        """`mediaalign tasks --push` as a user runs it: no --url-root, the
+        token from LABEL_STUDIO_API_KEY; the summary it prints."""
+        command = [args.bin, "tasks", os.path.join(work, "result.json"), os.path.join(work, "unrelated.json"),
+                   "--out", project_dir, "--labels", "Run,Walk", "--push", args.base, "--json"]
+        run = subprocess.run(command, cwd=args.repo, capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "LABEL_STUDIO_API_KEY": args.token})
+        check(run.returncode == 0, f"tasks --push exited {run.returncode}: {run.stderr.strip()}")
+        check("left out: alignment rejected" in run.stderr, f"the rejected result was not listed: {run.stderr.strip()}")
+        return json.loads(run.stdout)
+
+    summary = push()
+    check(len(summary["tasks"]) == 1, f"tasks wrote {len(summary['tasks'])} tasks, expected 1")
+    check(len(summary["left_out"]) == 1 and summary["left_out"][0]["rejected"],
+          "the unrelated CSV's rejected result was not listed as left out")
+    check(summary["label_studio"]["document_root"] == args.repo,
+          f"--push took {summary['label_studio']['document_root']} as the root; the server serves {args.repo}")
+    pushed = summary["pushed"][0]
+    check(pushed["created"] and pushed["imported"] == 1 and pushed["updated"] == 0,
+          f"first push: expected a new project with 1 imported task, got {pushed}")
+    project = pushed["project_id"]
+    check(pushed["url"] == f"{args.base}/projects/{project}/data", f"the project URL is {pushed['url']}")
     config = open(os.path.join(project_dir, "config.xml")).read()
     tasks = json.load(open(os.path.join(project_dir, "tasks.json")))
 
@@ -199,7 +219,13 @@ def main():
     check(r.status_code == 400, f"the config validation endpoint accepted a broken config (HTTP {r.status_code})")
 
     sample_dir = os.path.join(args.repo, "TestMedia/sample")
-    project, stored = make_project(api, "mediaalign e2e (corrected)", config, tasks, [sample_dir, project_dir])
+    storages = api.call("GET", "/api/storages/localfiles/", {200}, params={"project": project}).json()
+    check(sorted(s["path"] for s in storages) == sorted([project_dir, sample_dir]),
+          f"the project's Local Storages are {[s['path'] for s in storages]}")
+    check(api.call("GET", f"/api/projects/{project}/", {200}).json()["label_config"].strip() == config.strip(),
+          "the project's config is not config.xml")
+    stored = api.call("GET", "/api/tasks/", {200}, params={"project": project, "fields": "all"}).json()["tasks"]
+    check(len(stored) == 1, f"the pushed project holds {len(stored)} tasks, expected 1")
     for mine, theirs in zip(tasks, stored):
         check(theirs["data"] == mine["data"], f"task {theirs['id']}: data read back differs from tasks.json")
         check(theirs["meta"] == mine["meta"], f"task {theirs['id']}: meta read back differs from tasks.json")
@@ -208,7 +234,36 @@ def main():
             body = api.call("GET", url, {200}).content
             local = os.path.join(args.repo, url.split("?d=", 1)[1])
             check(body == open(local, "rb").read(), f"{url} does not serve {local}")
-    print(f"e2e: project {project}: config valid, {len(stored)} task imported and read back, URLs serve the files")
+    print(f"e2e: pushed project {project}: config, storages {len(storages)}, {len(stored)} task read back, "
+          f"URLs serve the files")
+
+    # An annotation made in Label Studio between two pushes survives the second.
+    task_id = stored[0]["id"]
+    region = {"from_name": "label", "to_name": "ts", "type": "timeserieslabels",
+              "value": {"start": 1.0, "end": 2.0, "instant": False, "timeserieslabels": ["Run"]}}
+    annotation = api.call("POST", f"/api/tasks/{task_id}/annotations/", {201}, json={"result": [region]}).json()
+    second = push()
+    again = second["pushed"][0]
+    # The pushed summary follows the documented contract (strict: no undocumented field).
+    summary_file = os.path.join(work, "pushed-summary.json")
+    with open(summary_file, "w") as f:
+        json.dump(second, f)
+    schema_check = subprocess.run([sys.executable, os.path.join(args.repo, "Scripts/lib/check_schemas.py"),
+                                   f"tasks-summary.schema.json={summary_file}"], capture_output=True, text=True)
+    check(schema_check.returncode == 0, f"the pushed summary does not follow its schema: {schema_check.stdout.strip()}")
+    check(again["project_id"] == project and not again["created"],
+          f"the second push went to project {again['project_id']}, not {project}")
+    check(again["imported"] == 0 and again["updated"] == 1, f"second push: expected 1 updated and 0 imported, got {again}")
+    after = api.call("GET", "/api/tasks/", {200}, params={"project": project, "fields": "all"}).json()["tasks"]
+    check([t["id"] for t in after] == [task_id], f"after the second push the project holds tasks {[t['id'] for t in after]}")
+    kept = api.call("GET", f"/api/tasks/{task_id}/annotations/", {200}).json()
+    check([a["id"] for a in kept] == [annotation["id"]] and kept[0]["result"][0]["value"] == region["value"],
+          f"the annotation made between the pushes was not kept: {kept}")
+    storages_after = api.call("GET", "/api/storages/localfiles/", {200}, params={"project": project}).json()
+    check(len(storages_after) == len(storages), f"the second push added storages: {len(storages_after)}")
+    print(f"e2e: second push: project {project} still holds task {task_id} (updated, not duplicated), "
+          f"annotation {annotation['id']} kept, no storage added")
+    stored = after
 
     # The same media with the uncorrected CSV, as Label Studio's native sync would show it.
     raw_config = config.replace('<Channel column="temp"/>', "")

@@ -111,6 +111,10 @@ public struct AlignResult: Sendable, Codable, Equatable {
   public var correction: CorrectionReport?
   /// Added: set in results written by `batch` (what `--resume` compares).
   public var batch: BatchRecord?
+  /// Added: the version of this format (`docs/schemas/align-result.schema.json`);
+  /// absent in results written before it was added, which read as version 1.
+  public var schemaVersion: Int? = AlignResult.currentSchemaVersion
+  public static let currentSchemaVersion = 1
 
   /// The clock map, with its pieces when piecewise.
   public var clockMap: ClockMap {

@@ -78,6 +78,9 @@ public struct BatchSummary: Sendable, Codable, Equatable {
   /// Problems of the report and tasks steps (items left out of the tasks for
   /// a reason other than their own failure, or a step that failed).
   public var stepErrors: [String]
+  /// Added: the version of this format (`docs/schemas/batch.schema.json`).
+  public var schemaVersion: Int? = BatchSummary.currentSchemaVersion
+  public static let currentSchemaVersion = 1
 
   /// The items that did not align: failed or rejected.
   public var bad: [Item] { items.filter { $0.status != "aligned" } }
@@ -91,6 +94,8 @@ public struct BatchRun: Sendable {
   public var resumed: Int
   /// Stale temporary files of a killed run that were removed.
   public var removedTemporaries: Int
+  /// What the Label Studio step wrote (nil when it did not run or failed).
+  public var tasks: TasksSummary?
 }
 
 /// Progress events, delivered from worker threads.
@@ -178,6 +183,7 @@ public func runBatch(
   }
   let finished = outcomes.withLock { $0 }.compactMap { $0 }
 
+  var tasks: TasksSummary?
   var summary = BatchSummary(
     source: options.source, shard: options.activeShard.map(\.description), total: finished.count,
     aligned: finished.filter { $0.status == "aligned" }.count,
@@ -210,6 +216,7 @@ public func runBatch(
         tasksOptions.outputDirectory = labelFolder
         do {
           let made = try makeLabelStudioProject(resultPaths: alignedSeries, options: tasksOptions)
+          tasks = made
           summary.labelStudio = "labelstudio"
           summary.stepErrors += made.failures.map { "tasks: \($0.result): \($0.reason)" }
         } catch {
@@ -228,7 +235,8 @@ public func runBatch(
   }
   lock.release()
   return BatchRun(
-    summary: summary, summaryFile: summaryFile, resumed: resumedCount.withLock { $0 }, removedTemporaries: removed)
+    summary: summary, summaryFile: summaryFile, resumed: resumedCount.withLock { $0 }, removedTemporaries: removed,
+    tasks: tasks)
 }
 
 /// `batch.json`, or a shard's `batch-shard-I-of-N.json`.

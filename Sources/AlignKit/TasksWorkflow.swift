@@ -33,6 +33,11 @@ public struct TasksSummary: Sendable, Codable, Equatable {
     public var frameRate: Double?
     public var correction: CorrectionReport
     public var warnings: [String]
+    /// The name of the project it is in.
+    public var project: String
+    /// Stable across runs: made from the media and CSV paths
+    /// (`meta.mediaalign_id`), so a second push updates the task in place.
+    public var id: String
   }
 
   public struct LeftOut: Sendable, Codable, Equatable {
@@ -42,14 +47,39 @@ public struct TasksSummary: Sendable, Codable, Equatable {
     public var reason: String
   }
 
+  /// One Label Studio project: the items that share a labeling config.
+  public struct Project: Sendable, Codable, Equatable {
+    /// What the items share: media kind and channels (`video-ax-ay-az`).
+    public var name: String
+    public var media: MediaKind
+    public var channels: [String]
+    /// The folder holding its config, import file and corrected CSVs: the
+    /// output folder when there is one project, else a subfolder named `name`.
+    public var folder: String
+    public var config: String
+    public var tasksFile: String
+    public var taskCount: Int
+  }
+
+  /// The summary's format (`docs/schemas/tasks-summary.schema.json`).
+  public var schemaVersion = Self.currentSchemaVersion
+  public static let currentSchemaVersion = 2
   public var target: Target
+  /// `media`, `config`, `tasks_file` and `channels` are the first (largest)
+  /// project's; `projects` lists every one.
   public var media: MediaKind
   public var config: String
   public var tasksFile: String
   public var channels: [String]
+  /// Every project's tasks.
   public var tasks: [Task]
   public var leftOut: [LeftOut]
   public var warnings: [String]
+  public var projects: [Project]
+  /// How to serve the files from the local disk (local-files URLs only).
+  public var labelStudio: LocalHosting.Setup?
+  /// What `--push` did, one entry per project.
+  public var pushed: [PushReport]?
 
   /// Items that failed for a reason other than a rejected alignment.
   public var failures: [LeftOut] { leftOut.filter { !$0.rejected } }
@@ -89,11 +119,13 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
   guard let outputFolder = realPath(outputDirectory) else {
     throw AlignError("\(outputDirectory): cannot resolve the output folder")
   }
-  let rootInput = options.urlRoot ?? fileManager.currentDirectoryPath
-  guard let root = realPath(rootInput), isDirectory(root) else {
-    throw AlignError("\(rootInput): --url-root must be an existing folder (the one Label Studio serves)")
+  var explicitRoot: String?
+  if let rootInput = options.urlRoot {
+    guard let root = realPath(rootInput), isDirectory(root) else {
+      throw AlignError("\(rootInput): --url-root must be an existing folder (the one Label Studio serves)")
+    }
+    explicitRoot = root
   }
-  let urls = FileURLs(prefix: options.urlPrefix, root: root)
 
   var leftOut: [TasksSummary.LeftOut] = []
   var prepared: [Prepared] = []
@@ -112,82 +144,141 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
       }
     }
   }
-  // One config per project: the majority's kind of media; the others are left out.
-  let videos = prepared.filter { $0.kind == .video }.count
-  let kind: MediaKind = videos * 2 >= prepared.count ? .video : .audio
-  prepared.removeAll { item in
-    guard item.kind != kind else { return false }
-    leftOut.append(
-      .init(
-        result: item.label, rejected: false,
-        reason: "\(item.mediaPath) is \(item.kind == .audio ? "audio-only" : "a video") in a project of \(kind == .video ? "videos" : "audio-only files"); run tasks on it separately"))
-    return true
-  }
-
-  // Channels: the ones asked for, or the numeric columns every CSV has.
-  var warnings: [String] = []
-  let numericPerItem = prepared.map(\.numericColumns)
-  let channels: [String]
-  if let asked = options.channels {
-    channels = asked.map { $0.lowercased() }
-    prepared = zip(prepared, numericPerItem).compactMap { item, names in
-      let missing = channels.filter { !names.contains($0) }
-      guard missing.isEmpty else {
-        leftOut.append(
-          .init(
-            result: item.label, rejected: false,
-            reason: "\(item.csvPath) has no numeric column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(names.joined(separator: ", ")))"))
-        return nil
-      }
-      return item
-    }
-  } else {
-    let first = numericPerItem.first ?? []
-    var shared = first.filter { name in numericPerItem.allSatisfy { $0.contains(name) } }
-    if shared.isEmpty && !prepared.isEmpty {
-      // No column in every CSV (sensors of different kinds): the columns of
-      // the most common kind of CSV; the others are left out with the reason.
-      var groups: [[String]: Int] = [:]
-      for names in numericPerItem { groups[names, default: 0] += 1 }
-      let common = numericPerItem.max { groups[$0]! < groups[$1]! } ?? []
-      shared = common
-      prepared = zip(prepared, numericPerItem).compactMap { item, names in
-        guard common.allSatisfy(names.contains) else {
-          leftOut.append(
-            .init(
-              result: item.label, rejected: false,
-              reason: "\(item.csvPath) has columns \(names.joined(separator: ", ")), not the project's \(common.joined(separator: ", ")) (the most common kind); run tasks on such CSVs separately or name the channels with --channels"))
-          return nil
-        }
-        return item
-      }
-    }
-    channels = shared
-    let everywhere = Set(numericPerItem.flatMap { $0 })
-    let partial = everywhere.subtracting(channels).sorted()
-    if !partial.isEmpty {
-      warnings.append(
-        "column\(partial.count == 1 ? "" : "s") \(partial.joined(separator: ", ")) \(partial.count == 1 ? "is" : "are") not in every CSV and left out of the config; name the channels with --channels")
-    }
-    if channels.isEmpty && !prepared.isEmpty {
-      throw AlignError("the CSVs have no numeric column to show as a channel; name the channels with --channels")
-    }
-  }
-  guard !prepared.isEmpty else {
+  // Default root: the nearest folder above every folder holding a file
+  // (Label Studio serves only strict subfolders of its document root).
+  let root = explicitRoot ?? LocalHosting.documentRoot(forFolders: prepared.map { parentFolder($0.mediaPath) } + [outputFolder])
+  let urls = FileURLs(prefix: options.urlPrefix, root: root)
+  let groups = projectGroups(prepared, askedChannels: options.channels.map { $0.map { $0.lowercased() } }, leftOut: &leftOut)
+  guard !groups.isEmpty else {
     let reasons = leftOut.map { "\($0.result): \($0.reason)" }.joined(separator: "; ")
     throw AlignError("no task to write: \(reasons.isEmpty ? "no results given" : reasons)")
   }
+  var warnings: [String] = []
+  var projects: [TasksSummary.Project] = []
+  var written: [TasksSummary.Task] = []
+  var usedFolders: Set<String> = []
+  for group in groups {
+    // One project: in the output folder itself; several: one subfolder each.
+    let folderName = groups.count == 1 ? "" : uniqueFolderName(group.name, used: &usedFolders)
+    let folder = folderName.isEmpty ? outputFolder : (outputFolder as NSString).appendingPathComponent(folderName)
+    let made: (project: TasksSummary.Project, tasks: [TasksSummary.Task])
+    do {
+      made = try writeProject(group, folder: folder, urls: urls, options: options, leftOut: &leftOut)
+    } catch {
+      leftOut += group.items.map { .init(result: $0.label, rejected: false, reason: error.description) }
+      continue
+    }
+    projects.append(made.project)
+    written += made.tasks
+    warnings += group.warnings
+  }
+  guard !written.isEmpty else {
+    throw AlignError("no task to write: " + leftOut.map { "\($0.result): \($0.reason)" }.joined(separator: "; "))
+  }
+  let hosting = LocalHosting(root: root, files: written.flatMap { [$0.media, $0.correctedCsv] })
+  if urls.isLocal { warnings += hosting.warnings }
+  let main = projects[0]
+  let summary = TasksSummary(
+    target: options.target, media: main.media, config: main.config, tasksFile: main.tasksFile, channels: main.channels,
+    tasks: written, leftOut: leftOut, warnings: warnings, projects: projects,
+    labelStudio: urls.isLocal ? hosting.setup : nil)
+  try writeTasksSummary(summary, outputDirectory: outputDirectory)
+  return summary
+}
 
-  // Corrected CSVs and tasks.
-  let config = LabelConfig(target: options.target, media: kind, labels: options.labels, channels: channels)
+/// Writes `summary.json` into the output folder (atomically).
+public func writeTasksSummary(_ summary: TasksSummary, outputDirectory: String) throws(AlignError) {
+  try writeFile(try encodeSummary(summary), to: (outputDirectory as NSString).appendingPathComponent("summary.json"))
+}
+
+/// Aligned items that share one labeling config: one media kind, one channel set.
+private struct ProjectGroup {
+  var kind: MediaKind
+  var channels: [String]
+  var items: [Prepared]
+  var warnings: [String]
+  /// What the items share, as a folder and project name: `video-ax-ay-az`.
+  var name: String { ([kind.rawValue] + channels).joined(separator: "-") }
+}
+
+/// Splits the items into projects, so that no aligned item is dropped for
+/// being unlike the others: by media kind (videos, audio-only files), then,
+/// when no numeric column is in every CSV of a kind, by the CSVs' column
+/// sets. Channels asked for (`--channels`) make one project per media kind;
+/// an item without them is left out with the columns it has. Largest project
+/// first.
+private func projectGroups(
+  _ prepared: [Prepared], askedChannels: [String]?, leftOut: inout [TasksSummary.LeftOut]
+) -> [ProjectGroup] {
+  var groups: [ProjectGroup] = []
+  for kind in [MediaKind.video, .audio] {
+    var items = prepared.filter { $0.kind == kind }
+    guard !items.isEmpty else { continue }
+    if let asked = askedChannels {
+      items = items.filter { item in
+        let missing = asked.filter { !item.numericColumns.contains($0) }
+        guard missing.isEmpty else {
+          leftOut.append(
+            .init(
+              result: item.label, rejected: false,
+              reason: "\(item.csvPath) has no numeric column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(item.numericColumns.joined(separator: ", ")))"))
+          return false
+        }
+        return true
+      }
+      if !items.isEmpty { groups.append(ProjectGroup(kind: kind, channels: asked, items: items, warnings: [])) }
+      continue
+    }
+    let first = items[0].numericColumns
+    let shared = first.filter { name in items.allSatisfy { $0.numericColumns.contains(name) } }
+    if !shared.isEmpty {
+      var warnings: [String] = []
+      let partial = Set(items.flatMap(\.numericColumns)).subtracting(shared).sorted()
+      if !partial.isEmpty {
+        warnings.append(
+          "\(kind == .video ? "video" : "audio") project: column\(partial.count == 1 ? "" : "s") \(partial.joined(separator: ", ")) \(partial.count == 1 ? "is" : "are") not in every CSV and left out of the config; name the channels with --channels")
+      }
+      groups.append(ProjectGroup(kind: kind, channels: shared, items: items, warnings: warnings))
+      continue
+    }
+    // Sensors of different kinds: one project per column set, in order of first appearance.
+    var sets: [[String]] = []
+    for item in items where !sets.contains(item.numericColumns) { sets.append(item.numericColumns) }
+    for columns in sets {
+      let members = items.filter { $0.numericColumns == columns }
+      if columns.isEmpty {
+        leftOut += members.map {
+          .init(result: $0.label, rejected: false, reason: "\($0.csvPath) has no numeric column to show as a channel")
+        }
+      } else {
+        groups.append(ProjectGroup(kind: kind, channels: columns, items: members, warnings: []))
+      }
+    }
+  }
+  return groups.enumerated().sorted { ($0.element.items.count, -$0.offset) > ($1.element.items.count, -$1.offset) }
+    .map(\.element)
+}
+
+/// Writes one project's corrected CSVs, `config.xml` and `tasks.json` into
+/// `folder`; items that cannot be made are left out. Throws when none can.
+private func writeProject(
+  _ group: ProjectGroup, folder: String, urls: FileURLs, options: TasksOptions, leftOut: inout [TasksSummary.LeftOut]
+) throws(AlignError) -> (project: TasksSummary.Project, tasks: [TasksSummary.Task]) {
+  do {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  } catch {
+    throw AlignError("\(folder): cannot create the project folder (\(error.localizedDescription))")
+  }
+  let kind = group.kind
+  let config = LabelConfig(target: options.target, media: kind, labels: options.labels, channels: group.channels)
   var tasks: [LabelStudioTask] = []
   var headers: [[String]] = []
   var written: [TasksSummary.Task] = []
   var usedNames: Set<String> = []
-  for item in prepared {
+  for item in group.items {
     do {
       let name = uniqueName(stem: stem(item.csvPath), used: &usedNames)
-      let corrected = (outputFolder as NSString).appendingPathComponent(name)
+      let corrected = (folder as NSString).appendingPathComponent(name)
       let result = item.result
       let mediaURL: String
       let csvURL: String
@@ -196,8 +287,10 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
         csvURL = try urls.url(forFile: corrected)
       } catch {
         guard case .outsideRoot(let path, let root) = error else { throw error }
+        let above = LocalHosting.documentRoot(forFolders: [root, parentFolder(path)])
         throw AlignError(
-          "\(path) is outside \(root), the folder Label Studio serves (--url-root); move it there or pass --url-root")
+          "\(path) is outside \(root), the folder Label Studio serves (--url-root, or with --push the server's LOCAL_FILES_DOCUMENT_ROOT); move it below \(root), or serve a folder above both: --url-root \(above) with Label Studio started with LOCAL_FILES_DOCUMENT_ROOT=\(above)"
+        )
       }
       let map = result.clockMap
       let table: TimeSeriesTable
@@ -217,10 +310,12 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
       data["scale"] = .number(result.scale)
       data["drift_ppm"] = .number(result.driftPpm)
       data["confidence"] = .number(result.confidence)
+      let taskID = TaskIdentity.id(media: item.mediaPath, csv: item.csvPath)
       var meta: [String: JSONValue] = [
         "media_path": .string(item.mediaPath), "csv_path": .string(item.csvPath),
         "corrected_csv": .string(corrected), "result": .string(item.label),
         "csv_origin": .number(result.csvOrigin), "status": .string(result.status),
+        TaskIdentity.metaKey: .string(taskID),
       ]
       if let uncertainty = result.uncertaintyMs { meta["uncertainty_ms"] = .number(uncertainty) }
       if let channel = result.series?.channel { meta["aligned_channel"] = .string(channel) }
@@ -230,29 +325,26 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
         .init(
           result: item.label, media: item.mediaPath, csv: item.csvPath, correctedCsv: corrected, mediaUrl: mediaURL,
           csvUrl: csvURL, frameRate: kind == .video ? item.frameRate : nil, correction: report,
-          warnings: item.warnings + coverageWarnings(item, report: report)))
+          warnings: item.warnings + coverageWarnings(item, report: report), project: group.name, id: taskID))
     } catch {
       leftOut.append(.init(result: item.label, rejected: false, reason: "\(error)"))
     }
   }
-  guard !tasks.isEmpty else {
-    throw AlignError("no task to write: " + leftOut.map { "\($0.result): \($0.reason)" }.joined(separator: "; "))
-  }
+  guard !tasks.isEmpty else { throw AlignError("no task could be made for the \(group.name) project") }
 
   // Validation before the config and the import file are written.
   let problems = validate(config: config, tasks: tasks, headers: headers)
   if let problem = problems.first {
     throw AlignError("\(written[problem.task].result): \(problem.description); nothing written but the corrected CSVs")
   }
-  let configPath = (outputDirectory as NSString).appendingPathComponent("config.xml")
-  let tasksPath = (outputDirectory as NSString).appendingPathComponent("tasks.json")
-  let summary = TasksSummary(
-    target: options.target, media: kind, config: configPath, tasksFile: tasksPath, channels: channels, tasks: written,
-    leftOut: leftOut, warnings: warnings)
+  let configPath = (folder as NSString).appendingPathComponent("config.xml")
+  let tasksPath = (folder as NSString).appendingPathComponent("tasks.json")
   try writeFile(Data(config.xml.utf8), to: configPath)
   try writeFile(try encodeTasks(tasks), to: tasksPath)
-  try writeFile(try encodeSummary(summary), to: (outputDirectory as NSString).appendingPathComponent("summary.json"))
-  return summary
+  let project = TasksSummary.Project(
+    name: group.name, media: kind, channels: group.channels, folder: folder, config: configPath, tasksFile: tasksPath,
+    taskCount: tasks.count)
+  return (project, written)
 }
 
 /// The results in a file: one `align --json` object or an array of them.
@@ -356,8 +448,25 @@ func resolveInput(_ path: String, relativeTo folder: String, what: String) throw
     "\(path): the result's \(what) is not found (looked in the current folder\(candidates.count > 1 ? " and beside the result" : "")); run tasks from the folder align ran in")
 }
 
+private func parentFolder(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
+
 private func stem(_ path: String) -> String {
   ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+}
+
+/// A folder name made of `[A-Za-z0-9._-]` (others become `_`), at most 60
+/// characters, unique among `used`.
+private func uniqueFolderName(_ name: String, used: inout Set<String>) -> String {
+  let safe = String(
+    name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" }.prefix(60))
+  var folder = safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe
+  var k = 2
+  while used.contains(folder) {
+    folder = "\(safe)-\(k)"
+    k += 1
+  }
+  used.insert(folder)
+  return folder
 }
 
 private func uniqueName(stem: String, used: inout Set<String>) -> String {

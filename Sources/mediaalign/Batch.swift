@@ -1,6 +1,7 @@
 import AlignKit
 import ArgumentParser
 import Foundation
+import LabelStudio
 import Synchronization
 
 extension MediaAlign {
@@ -67,7 +68,13 @@ extension MediaAlign {
     @OptionGroup(title: "Label Studio options")
     var labelStudio: LabelStudioOptions
 
+    @OptionGroup(title: "Sending to Label Studio (after the run)")
+    var push: PushArguments
+
     func validate() throws {
+      if push.url != nil && (noTasks || shard != nil) {
+        throw ValidationError("--push sends the Label Studio files: not with --no-tasks or --shard (push the merge run).")
+      }
       guard (manifest == nil) != (pair == nil) else {
         throw ValidationError("Give a MANIFEST or --pair DIR (one of them).")
       }
@@ -101,8 +108,20 @@ extension MediaAlign {
       options.source = manifest ?? pair!
       for warning in plan.warnings { printWarning(warning) }
 
+      var pushOptions = try push.options()
+      if let asking = pushOptions, labelStudio.urlRoot == nil, labelStudio.urlPrefix == FileURLs.localFilesPrefix {
+        // Asked before the run: a wrong server or token shows in a second, not after it.
+        do {
+          let root = try await labelStudioDocumentRoot(asking)
+          options.tasks?.urlRoot = root
+          pushOptions?.documentRoot = root
+        } catch {
+          printError("push: \(error)")
+          throw ExitCode.failure
+        }
+      }
       let display = ProgressDisplay(quiet: quiet)
-      let run: BatchRun
+      var run: BatchRun
       do {
         run = try await runBatch(plan: plan, options: options) { display.handle($0) }
       } catch {
@@ -111,6 +130,18 @@ extension MediaAlign {
         throw ExitCode.failure
       }
       display.stop()
+      var pushProblem: String?
+      if let pushOptions, var tasks = run.tasks {
+        do {
+          tasks.pushed = try await pushLabelStudioProjects(tasks, options: pushOptions)
+          try writeTasksSummary(tasks, outputDirectory: (out as NSString).appendingPathComponent("labelstudio"))
+          run.tasks = tasks
+        } catch {
+          pushProblem = "push: \(error)"
+        }
+      } else if pushOptions != nil {
+        pushProblem = "push: no Label Studio files were made (no item aligned), nothing sent"
+      }
       let summary = run.summary
       if json {
         print(try encodeJSON(summary))
@@ -121,7 +152,8 @@ extension MediaAlign {
         printError("\(item.id) (\(item.source)): \(item.error ?? item.status)")
       }
       for problem in summary.stepErrors { printError(problem) }
-      if !summary.bad.isEmpty || !summary.stepErrors.isEmpty { throw ExitCode.failure }
+      if let pushProblem { printError(pushProblem) }
+      if !summary.bad.isEmpty || !summary.stepErrors.isEmpty || pushProblem != nil { throw ExitCode.failure }
     }
 
     /// The executable that runs each item's `align`: this one, or the
@@ -149,7 +181,10 @@ enum BatchText {
     lines.append("results: \(folder("results"))/")
     if let report = s.report { lines.append("report: \(folder(report))") }
     if let markdown = s.markdown { lines.append("summary: \(folder(markdown))") }
-    if let ls = s.labelStudio { lines.append("label studio: \(folder(ls))/ (config.xml, tasks.json)") }
+    if let ls = s.labelStudio, let tasks = run.tasks {
+      lines.append("label studio: \(folder(ls))/")
+      lines += TasksText.render(tasks, listTasks: false).split(separator: "\n").map { "  " + $0 }
+    }
     lines.append("batch summary: \(run.summaryFile)")
     if run.removedTemporaries > 0 {
       lines.append("removed \(run.removedTemporaries) temporary file\(run.removedTemporaries == 1 ? "" : "s") of an interrupted run")

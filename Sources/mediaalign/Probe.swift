@@ -90,14 +90,28 @@ enum ProbeJSON: Encodable {
     }
   }
 
-  private enum Keys: String, CodingKey { case path, error }
+  /// The version of this format (`docs/schemas/probe.schema.json`).
+  static let schemaVersion = 1
 
+  private enum Keys: String, CodingKey {
+    case path, error, kind
+    case schemaVersion = "schema_version"
+  }
+
+  /// The entry's fields, with `kind` (media, series or error) and
+  /// `schema_version` added to them.
   func encode(to encoder: Encoder) throws {
+    var container = encoder.container(keyedBy: Keys.self)
+    try container.encode(Self.schemaVersion, forKey: .schemaVersion)
     switch self {
-    case .media(let info): try info.encode(to: encoder)
-    case .series(let info): try info.encode(to: encoder)
+    case .media(let info):
+      try container.encode("media", forKey: .kind)
+      try info.encode(to: encoder)
+    case .series(let info):
+      try container.encode("series", forKey: .kind)
+      try info.encode(to: encoder)
     case .failed(let path, let error):
-      var container = encoder.container(keyedBy: Keys.self)
+      try container.encode("error", forKey: .kind)
       try container.encode(path, forKey: .path)
       try container.encode(error, forKey: .error)
     }

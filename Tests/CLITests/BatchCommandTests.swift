@@ -121,6 +121,53 @@ struct BatchCommandTests {
     #expect(changed.stdout.contains("(2 reused with --resume)"), "\(changed.stdout)")
   }
 
+  @Test("three sensor kinds with no column in common: one Label Studio project each, no aligned item left out")
+  func threeSensorKinds() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.cleanUp() }
+    try Self.copyInputs(to: dir)
+    let n = Self.names
+    // The same recording as three devices would export it: (level_db, temp),
+    // (loud, skin_temp) and (mic) alone.
+    let lines = try String(contentsOfFile: dir.path(n.csv), encoding: .utf8).split(separator: "\n")
+    _ = try dir.write("wrist.csv", (["time,loud,skin_temp"] + lines.dropFirst()).joined(separator: "\n") + "\n")
+    let micRows = lines.dropFirst().map { $0.split(separator: ",").prefix(2).joined(separator: ",") }
+    _ = try dir.write("contact.csv", (["time,mic"] + micRows).joined(separator: "\n") + "\n")
+    let manifest = try dir.write(
+      "manifest.csv",
+      """
+      id,media,csv,channel
+      logger,\(n.media),\(n.csv),level_db
+      wrist,\(n.media),wrist.csv,loud
+      contact,\(n.media),contact.csv,mic
+
+      """)
+    let out = dir.path("out")
+    let run = try runTool(["batch", manifest, "--out", out, "--jobs", "2", "--no-report"], in: dir.url)
+    #expect(run.status == 0, "\(run.stderr)")
+    let summary = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/labelstudio/summary.json")))
+        as? [String: Any])
+    let projects = try #require(summary["projects"] as? [[String: Any]])
+    #expect(projects.compactMap { $0["name"] as? String }.sorted() == ["video-level_db-temp", "video-loud-skin_temp", "video-mic"])
+    #expect((summary["left_out"] as? [Any])?.isEmpty == true)
+    let tasks = try #require(summary["tasks"] as? [[String: Any]])
+    #expect(Set(tasks.compactMap { $0["project"] as? String }).count == 3 && tasks.count == 3)
+    for project in projects {
+      let name = try #require(project["name"] as? String)
+      let file = try #require(project["tasks_file"] as? String)
+      #expect(file.hasSuffix("/labelstudio/\(name)/tasks.json"))
+      let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [Any])
+      #expect(written.count == 1)
+      let config = try String(contentsOfFile: try #require(project["config"] as? String), encoding: .utf8)
+      for channel in try #require(project["channels"] as? [String]) { #expect(config.contains("<Channel column=\"\(channel)\"/>")) }
+    }
+    // Stdout names every project, not only the first.
+    for name in ["video-level_db-temp", "video-loud-skin_temp", "video-mic"] {
+      #expect(run.stdout.contains("project \(name) (1 task)"), "\(run.stdout)")
+    }
+  }
+
   @Test("--shard I/N runs a deterministic share; a final --resume run merges without aligning again")
   func shards() throws {
     let dir = try TemporaryDirectory()

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TestSupport
+import LabelStudio
+import TimeSeries
 
 /// `mediaalign tasks` on results of `align` for the bundled sample.
 @Suite("tasks command")
@@ -37,11 +39,17 @@ struct TasksCommandTests {
     let (aligned, rejected) = try Self.results(in: dir)
     let out = dir.path("project")
     let result = try runTool(
-      ["tasks", aligned, rejected, "--out", out, "--labels", "Run,Walk", "--url-root", dir.url.path],
-      in: dir.url)
+      ["tasks", aligned, rejected, "--out", out, "--labels", "Run,Walk"], in: dir.url)
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stderr.contains("rejected.json: left out: alignment rejected"), "\(result.stderr)")
-    #expect(result.stdout.contains("wrote 1 task for Label Studio (native, video)"), "\(result.stdout)")
+    #expect(result.stdout.contains("wrote 1 task for Label Studio (native):"), "\(result.stdout)")
+    // The default root is above the media's folder (Label Studio refuses its
+    // root as a storage path), and stdout says how to serve it.
+    let folder = try #require(realPath(dir.url.path))
+    let parent = (folder as NSString).deletingLastPathComponent
+    let name = (folder as NSString).lastPathComponent
+    #expect(result.stdout.contains("serve with: LOCAL_FILES_SERVING_ENABLED=true LOCAL_FILES_DOCUMENT_ROOT=\(parent) label-studio start"), "\(result.stdout)")
+    #expect(result.stdout.contains("local storage: \(folder)\n"), "\(result.stdout)")
 
     let config = try String(contentsOfFile: "\(out)/config.xml", encoding: .utf8)
     #expect(config.contains("<Video name=\"video\" value=\"$video\" sync=\"media\" frameRate=\"$fps\"/>"))
@@ -52,8 +60,8 @@ struct TasksCommandTests {
     #expect(tasks.count == 1)
     let data = try #require(tasks[0]["data"] as? [String: Any])
     #expect(data["fps"] as? Double == 25)
-    #expect(data["csv"] as? String == "/data/local-files/?d=project/sensor.aligned.csv")
-    #expect(data["video"] as? String == "/data/local-files/?d=session.mp4")
+    #expect(data["csv"] as? String == "/data/local-files/?d=\(name)/project/sensor.aligned.csv")
+    #expect(data["video"] as? String == "/data/local-files/?d=\(name)/session.mp4")
     #expect(abs(((data["offset"] as? Double) ?? 0) - Self.sample.offset) < 0.010)
     let meta = try #require(tasks[0]["meta"] as? [String: Any])
     #expect(meta["aligned_channel"] as? String == "level_db")
@@ -66,6 +74,10 @@ struct TasksCommandTests {
     let summary = try #require(try Self.json("\(out)/summary.json") as? [String: Any])
     let leftOut = try #require(summary["left_out"] as? [[String: Any]])
     #expect(leftOut.count == 1 && leftOut[0]["rejected"] as? Bool == true)
+    let hosting = try #require(summary["label_studio"] as? [String: Any])
+    #expect(hosting["document_root"] as? String == parent)
+    #expect(hosting["storage_paths"] as? [String] == [folder])
+    #expect(meta["mediaalign_id"] as? String == TaskIdentity.id(media: "\(folder)/session.mp4", csv: "\(folder)/sensor.csv"))
   }
 
   @Test("legacy target: the HyperText recipe with the clock map in the task's video HTML")
