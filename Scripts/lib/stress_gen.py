@@ -12,7 +12,7 @@ camera heard; the sensor hears a band of the same world (and the world
 goes on before and after the clip: other sounds from a disjoint set of
 sources), through its own physics and on its own clock:
 
-    t_media = offset + scale * (t_csv - t_csv0)     (seconds; DESIGN §1)
+    t_media = offset + scale * (t_csv - t_csv0)     (seconds; docs/clock-map.md)
 
 Every random choice comes from one numpy Generator seeded by (seed, case
 index), so a case is the same wherever it is made. OUT/cases.json lists

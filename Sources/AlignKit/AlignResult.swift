@@ -1,6 +1,6 @@
 import TimeSeries
 
-/// The result of `align --json` (DESIGN §3), with fields added where noted.
+/// The result of `align --json` (docs/formats.md, docs/schemas/align-result.schema.json), with fields added where noted.
 public struct AlignResult: Sendable, Codable, Equatable {
   public struct Overlap: Sendable, Codable, Equatable {
     public var mediaStart: Double
@@ -62,7 +62,7 @@ public struct AlignResult: Sendable, Codable, Equatable {
   }
 
   /// Added, `"model": "piecewise"`: one line per stretch of the CSV's clock
-  /// (DESIGN §1). `offset` is the media time of `csv_origin` by this line, as
+  /// (docs/clock-map.md). `offset` is the media time of `csv_origin` by this line, as
   /// for the whole map, so `t_media = offset + scale × (t_csv − csv_origin)`
   /// for `csv_start ≤ t_csv < csv_end`. Media to media: the other file's
   /// times (`csv_origin` is 0).

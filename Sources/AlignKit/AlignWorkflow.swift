@@ -126,7 +126,7 @@ private func segmentWarnings(_ segments: [AlignResult.Segment]?) -> [String] {
   }
 }
 
-/// Aligns a sensor channel to the media's audio (DESIGN §1: offset is the
+/// Aligns a sensor channel to the media's audio (docs/clock-map.md: offset is the
 /// media time of the CSV's first row).
 public func alignMediaToSeries(
   mediaPath: String, csvPath: String, csv: CSVOptions, channel: String, options: AlignOptions

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JSON every command writes (DESIGN §3): snake_case keys, sorted,
+/// The JSON every command writes (docs/formats.md): snake_case keys, sorted,
 /// pretty-printed, slashes unescaped.
 public func jsonData<T: Encodable>(_ value: T) throws -> Data {
   let encoder = JSONEncoder()

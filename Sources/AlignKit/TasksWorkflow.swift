@@ -6,10 +6,10 @@ import TimeSeries
 /// Options for `makeLabelStudioProject`.
 public struct TasksOptions: Sendable {
   public var outputDirectory: String
-  /// Prepended to each file's path below `urlRoot` (DESIGN §4; `FileURLs`).
+  /// Prepended to each file's path below `urlRoot` (docs/labelstudio.md; `FileURLs`).
   public var urlPrefix = FileURLs.localFilesPrefix
   /// The folder the prefix serves (Label Studio's `LOCAL_FILES_DOCUMENT_ROOT`);
-  /// nil: the current directory.
+  /// nil: the nearest folder strictly above every folder holding a file.
   public var urlRoot: String?
   public var labels = ["Event"]
   public var target = Target.native

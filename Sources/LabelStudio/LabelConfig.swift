@@ -17,7 +17,7 @@ public enum MediaKind: String, Sendable, Codable {
   public var variable: String { rawValue }
 }
 
-/// The labeling config (DESIGN §4), for every task of one project.
+/// The labeling config (docs/labelstudio.md), for every task of one project.
 public struct LabelConfig: Sendable, Equatable {
   public var target: Target
   public var media: MediaKind

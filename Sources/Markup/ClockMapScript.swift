@@ -1,4 +1,4 @@
-/// The clock map (DESIGN §1, linear or piecewise) in JavaScript, for the
+/// The clock map (docs/clock-map.md, linear or piecewise) in JavaScript, for the
 /// web outputs that map times in the browser (the report's player, the
 /// legacy Label Studio player): one definition for both.
 ///

@@ -6,7 +6,7 @@ public struct AudioTrack: Sendable, Equatable {
   public var codecName: String
   public var sampleRate: Int
   public var channels: Int
-  /// Media time of sample 0, the first presented sample, seconds (DESIGN §1:
+  /// Media time of sample 0, the first presented sample, seconds (docs/clock-map.md:
   /// codec delay trimmed; a late stream starts late).
   public var startTime: Double
   /// One past the last presented sample, where the container bounds it

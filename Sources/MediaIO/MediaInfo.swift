@@ -1,5 +1,5 @@
 /// What `probe` found in a media file: container facts, every stream, and
-/// warnings a person needs before labeling. Encodes to DESIGN §3's JSON with
+/// warnings a person needs before labeling. Encodes to docs/formats.md's JSON with
 /// snake_case keys; absent facts are left out.
 public struct MediaInfo: Sendable, Codable, Equatable {
   public var format: FormatInfo

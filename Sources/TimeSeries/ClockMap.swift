@@ -1,4 +1,4 @@
-/// DESIGN §1: `t_media = offset + scale × (t_csv − csvOrigin)`, seconds; or,
+/// docs/clock-map.md: `t_media = offset + scale × (t_csv − csvOrigin)`, seconds; or,
 /// piecewise, one such line per stretch of the CSV's clock.
 public struct ClockMap: Sendable, Codable, Equatable {
   /// One stretch of a piecewise map: from `csvStart` (the CSV's own time,

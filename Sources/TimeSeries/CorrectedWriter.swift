@@ -21,7 +21,7 @@ public struct CorrectionReport: Sendable, Codable, Equatable {
   public var header: [String]
 }
 
-/// Writes the corrected copy of a series for Label Studio (DESIGN §4):
+/// Writes the corrected copy of a series for Label Studio (docs/labelstudio.md):
 ///
 /// - column 1 is `time`, in media seconds (`map.mediaTime`), and its first
 ///   row is exactly `0.0`: rows before media time 0 are dropped after a row

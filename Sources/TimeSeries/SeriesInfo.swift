@@ -1,4 +1,4 @@
-/// What `probe SERIES.csv` reports (DESIGN §3): rows, columns, delimiter,
+/// What `probe SERIES.csv` reports (docs/formats.md): rows, columns, delimiter,
 /// time span, median rate, jitter, gaps, missing cells, warnings.
 public struct SeriesInfo: Sendable, Codable, Equatable {
   public struct Gap: Sendable, Codable, Equatable {

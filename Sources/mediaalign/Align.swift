@@ -38,7 +38,7 @@ extension MediaAlign {
     @Option(help: .hidden)
     var envelopeCache: String?
 
-    @Flag(help: "Print the result as JSON (DESIGN §3).")
+    @Flag(help: "Print the result as JSON (docs/formats.md, docs/schemas/align-result.schema.json).")
     var json = false
 
     var isSeries: Bool { isSeriesPath(other) }

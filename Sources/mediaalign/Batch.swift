@@ -53,7 +53,7 @@ extension MediaAlign {
     @Flag(help: "Do not write the Label Studio files.")
     var noTasks = false
 
-    @Flag(help: "Print batch.json's content instead of the text summary.")
+    @Flag(help: "Print batch.json's content instead of the text summary (docs/schemas/batch.schema.json).")
     var json = false
 
     @Option(help: "The channel for every item (a manifest's channel cell wins): a column, mag(ax,ay,az) or auto.")

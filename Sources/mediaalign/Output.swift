@@ -1,7 +1,7 @@
 import AlignKit
 import Foundation
 
-/// Pretty, key-sorted JSON with snake_case keys, as DESIGN §3 shows.
+/// Pretty, key-sorted JSON with snake_case keys, as docs/formats.md fixes.
 func encodeJSON<T: Encodable>(_ value: T) throws -> String {
   String(decoding: try jsonData(value), as: UTF8.self)
 }

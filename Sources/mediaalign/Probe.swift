@@ -20,7 +20,7 @@ extension MediaAlign {
     @Argument(help: "Media files and sensor CSVs to probe.", completion: .file())
     var files: [String] = []
 
-    @Flag(name: .long, help: "Print JSON (one object for one file, an array for several).")
+    @Flag(name: .long, help: "Print JSON (one object for one file, an array for several; docs/schemas/probe.schema.json).")
     var json = false
 
     @Flag(name: .long, help: "Container facts only: skip the packet scan (fast; durations are the header's).")

@@ -36,7 +36,7 @@ extension MediaAlign {
     @OptionGroup(title: "Sending to Label Studio")
     var push: PushArguments
 
-    @Flag(help: "Print the summary as JSON.")
+    @Flag(help: "Print the summary as JSON (docs/schemas/tasks-summary.schema.json).")
     var json = false
 
     func run() async throws {

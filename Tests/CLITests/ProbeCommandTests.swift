@@ -45,7 +45,7 @@ struct ProbeCommandTests {
         """)
   }
 
-  @Test("--json for one file is the DESIGN §3 object")
+  @Test("--json for one file is the docs/formats.md object")
   func jsonOne() throws {
     let result = try runTool(["probe", "--json", "late_audio.mp4"], in: TestPaths.testMedia)
     #expect(result.status == 0, "stderr: \(result.stderr)")

@@ -5,7 +5,7 @@ import TestSupport
 /// `mediaalign probe SERIES.csv`, run as the built binary.
 @Suite("probe command on CSVs")
 struct ProbeSeriesCommandTests {
-  @Test("--json is DESIGN §3's series object")
+  @Test("--json is docs/formats.md's series object")
   func json() throws {
     let result = try runTool(["probe", "--json", "csv/wearable_semicolon.csv"], in: TestPaths.testMedia)
     #expect(result.status == 0, "stderr: \(result.stderr)")
