@@ -454,33 +454,30 @@ private func stem(_ path: String) -> String {
   ((path as NSString).lastPathComponent as NSString).deletingPathExtension
 }
 
-/// A folder name made of `[A-Za-z0-9._-]` (others become `_`), at most 60
-/// characters, unique among `used`.
+/// A folder name made of `[A-Za-z0-9._-]` (others become `_`; no leading
+/// `.`), at most 60 characters, unique among `used`.
 private func uniqueFolderName(_ name: String, used: inout Set<String>) -> String {
   let safe = String(
     name.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" }.prefix(60))
-  var folder = safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe
-  var k = 2
-  while used.contains(folder) {
-    folder = "\(safe)-\(k)"
-    k += 1
-  }
-  used.insert(folder)
-  return folder
+  let visible = safe.hasPrefix(".") ? "_" + safe.dropFirst() : safe
+  return unique(used: &used) { k in k.map { "\(visible)-\($0)" } ?? visible }
 }
 
 private func uniqueName(stem: String, used: inout Set<String>) -> String {
-  var name = "\(stem).aligned.csv"
-  var k = 2
-  while used.contains(name) {
-    name = "\(stem)-\(k).aligned.csv"
-    k += 1
-  }
-  used.insert(name)
-  return name
+  unique(used: &used) { k in k.map { "\(stem)-\($0).aligned.csv" } ?? "\(stem).aligned.csv" }
 }
 
-
+/// The first of `name(nil)`, `name(2)`, `name(3)`, … not in `used`, added to it.
+private func unique(used: inout Set<String>, _ name: (Int?) -> String) -> String {
+  var candidate = name(nil)
+  var k = 2
+  while used.contains(candidate) {
+    candidate = name(k)
+    k += 1
+  }
+  used.insert(candidate)
+  return candidate
+}
 
 private func writeFile(_ data: Data, to path: String) throws(AlignError) {
   do { try AtomicFile.write(data, to: path) } catch {
