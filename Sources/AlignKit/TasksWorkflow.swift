@@ -305,7 +305,7 @@ private func writeProject(
         data[kind.variable] = .string(
           LegacyPlayer(media: kind, url: mediaURL, map: map).html)
       }
-      if kind == .video { data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? 24) }
+      if kind == .video { data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? LabelConfig.defaultFrameRate) }
       data["offset"] = .number(result.offset)
       data["scale"] = .number(result.scale)
       data["drift_ppm"] = .number(result.driftPpm)
@@ -394,10 +394,15 @@ private func prepare(_ result: AlignResult, label: String, resultPath: String) t
     )
   }
   let kind: MediaKind = info.firstVideo != nil ? .video : .audio
+  var warnings = info.warnings
+  if kind == .video, info.firstVideo?.frameRate == nil {
+    warnings.append(
+      "\(mediaPath): the video states no frame rate and its frames could not be timed; fps is Label Studio's default 24, so frame numbers may be off")
+  }
   return Prepared(
     label: label, result: result, mediaPath: mediaPath, csvPath: csvPath, kind: kind,
     frameRate: info.firstVideo?.frameRate, csvOptions: options, numericColumns: numericColumnNames(table),
-    firstTime: table.times.first ?? 0, lastTime: table.times.last ?? 0, warnings: info.warnings)
+    firstTime: table.times.first ?? 0, lastTime: table.times.last ?? 0, warnings: warnings)
 }
 
 /// Warns when the sensor covers under half of the media.

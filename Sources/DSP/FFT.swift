@@ -18,7 +18,7 @@ public final class RealFFT {
 
   private static let planner = NSLock()
 
-  /// - Parameter size: any size; FFTW is fastest for products of small primes.
+  /// - Parameter size: at least 2; FFTW is fastest for products of small primes.
   public init(size: Int) {
     precondition(size >= 2, "FFT size must be at least 2")
     self.size = size

@@ -31,6 +31,9 @@ public struct LabelConfig: Sendable, Equatable {
   public static let syncGroup = "media"
   public static let csvVariable = "csv"
   public static let frameRateVariable = "fps"
+  /// Label Studio's own `<Video frameRate>` default, used only for a video
+  /// whose frame rate is unknown (the task then carries a warning).
+  public static let defaultFrameRate = 24.0
   /// The corrected CSV's media-time column (native) and sensor-time column (legacy).
   public static let mediaTimeColumn = "time"
   public static let sensorTimeColumn = "sensor_time"
