@@ -1,5 +1,16 @@
 import TimeSeries
 
+/// Whether a clock map is confident enough to use (`status` in the JSON).
+public enum AlignStatus: String, Sendable, Codable, Equatable {
+  case aligned, rejected
+}
+
+/// The shape of a clock map (`model` in the JSON): one line, or one line per
+/// stretch of the CSV's clock.
+public enum MapModel: String, Sendable, Codable, Equatable {
+  case linear, piecewise
+}
+
 /// The result of `align --json` (docs/formats.md, docs/schemas/align-result.schema.json), with fields added where noted.
 public struct AlignResult: Sendable, Codable, Equatable {
   public struct Overlap: Sendable, Codable, Equatable {
@@ -84,7 +95,7 @@ public struct AlignResult: Sendable, Codable, Equatable {
     public var jumpMs: Double?
   }
 
-  public var status: String
+  public var status: AlignStatus
   public var offset: Double
   public var scale: Double
   public var driftPpm: Double
@@ -92,7 +103,7 @@ public struct AlignResult: Sendable, Codable, Equatable {
   public var uncertaintyMs: Double?
   public var csvOrigin: Double
   public var overlap: Overlap
-  public var model: String
+  public var model: MapModel
   /// Added: the pieces when `model` is "piecewise" (offset/scale above are
   /// then the first segment's, so `offset` keeps its meaning: the media time
   /// of the CSV's first row).

@@ -5,7 +5,7 @@ public enum AlignText {
   public static func render(_ result: AlignResult) -> String {
     let otherPath = result.series?.path ?? result.other?.path ?? "?"
     var lines: [String] = []
-    lines.append("\(otherPath) → \(result.media.path): \(result.status), confidence \(String(format: "%.2f", result.confidence))")
+    lines.append("\(otherPath) → \(result.media.path): \(result.status.rawValue), confidence \(String(format: "%.2f", result.confidence))")
     let drift = result.driftPpm
     let clock =
       abs(drift) < 1 ? "runs at the same rate"

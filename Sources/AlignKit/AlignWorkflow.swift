@@ -160,11 +160,11 @@ public func alignMediaToSeries(
   var warnings = table.warnings + damageWarnings(mediaPath, envelope)
   if candidates.count > 1 { warnings.append("--channel auto chose '\(best.name)' of \(candidates.count) candidates") }
   var result = AlignResult(
-    status: estimate.aligned ? "aligned" : "rejected", offset: estimate.offset, scale: estimate.scale,
+    status: estimate.aligned ? .aligned : .rejected, offset: estimate.offset, scale: estimate.scale,
     driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
     uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: estimate.origin,
     overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound),
-    model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segmentsJSON(estimate, origin: estimate.origin),
+    model: estimate.segments.isEmpty ? .linear : .piecewise, segments: segmentsJSON(estimate, origin: estimate.origin),
     media: mediaFacts(mediaPath, envelope, info),
     series: .init(
       path: csvPath, timeColumn: table.timeColumn, channel: best.name, rows: table.rowCount,
@@ -205,11 +205,11 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
   windows.sort { $0.mediaTime < $1.mediaTime }
   let segments = segmentsJSON(estimate, origin: 0)
   return AlignResult(
-    status: estimate.aligned ? "aligned" : "rejected", offset: offsetAtZero, scale: estimate.scale,
+    status: estimate.aligned ? .aligned : .rejected, offset: offsetAtZero, scale: estimate.scale,
     driftPpm: (estimate.scale - 1) * 1e6, confidence: estimate.confidence,
     uncertaintyMs: estimate.uncertaintyMs.isFinite ? estimate.uncertaintyMs : nil, csvOrigin: 0,
     overlap: .init(mediaStart: estimate.overlap.lowerBound, mediaEnd: estimate.overlap.upperBound),
-    model: estimate.segments.isEmpty ? "linear" : "piecewise", segments: segments,
+    model: estimate.segments.isEmpty ? .linear : .piecewise, segments: segments,
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
     other: mediaFacts(otherPath, other, otherInfo), windows: windows,
     warnings: damageWarnings(referencePath, reference) + damageWarnings(otherPath, other)

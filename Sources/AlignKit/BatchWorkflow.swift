@@ -47,14 +47,20 @@ public struct BatchOptions: Sendable {
 
 /// `batch.json`: what happened to every item. It holds nothing that changes
 /// from run to run (no timings), so a resumed batch writes the same file.
+/// What became of one batch item (`status` in `batch.json`).
+public enum BatchItemStatus: String, Sendable, Codable, Equatable {
+  case aligned, rejected
+  /// No result: the item's inputs or its `align` run failed.
+  case failed
+}
+
 public struct BatchSummary: Sendable, Codable, Equatable {
   public struct Item: Sendable, Codable, Equatable {
     public var id: String
     public var source: String
     public var media: String
     public var csv: String
-    /// aligned, rejected or failed.
-    public var status: String
+    public var status: BatchItemStatus
     /// The result file, relative to the output folder.
     public var result: String?
     public var error: String?
@@ -83,7 +89,7 @@ public struct BatchSummary: Sendable, Codable, Equatable {
   public static let currentSchemaVersion = 1
 
   /// The items that did not align: failed or rejected.
-  public var bad: [Item] { items.filter { $0.status != "aligned" } }
+  public var bad: [Item] { items.filter { $0.status != .aligned } }
 }
 
 /// What a run reports beyond `batch.json`.
@@ -186,8 +192,8 @@ public func runBatch(
   var tasks: TasksSummary?
   var summary = BatchSummary(
     source: options.source, shard: options.activeShard.map(\.description), total: finished.count,
-    aligned: finished.filter { $0.status == "aligned" }.count,
-    rejected: finished.filter { $0.status == "rejected" }.count, failed: finished.filter { $0.status == "failed" }.count,
+    aligned: finished.filter { $0.status == .aligned }.count,
+    rejected: finished.filter { $0.status == .rejected }.count, failed: finished.filter { $0.status == .failed }.count,
     items: finished, warnings: plan.warnings, stepErrors: [])
 
   if options.activeShard == nil {
@@ -209,7 +215,7 @@ public func runBatch(
       }
     }
     if var tasksOptions = options.tasks {
-      let alignedSeries = finished.filter { $0.status == "aligned" && isSeriesPath($0.csv) }
+      let alignedSeries = finished.filter { $0.status == .aligned && isSeriesPath($0.csv) }
         .compactMap { item in item.result.map { (out as NSString).appendingPathComponent($0) } }
       if !alignedSeries.isEmpty {
         progress(.step("writing the Label Studio files"))
@@ -283,7 +289,7 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
   let resultName = "results/\(item.id).json"
   let resultPath = (resultsFolder as NSString).appendingPathComponent("\(item.id).json")
   var outcome = BatchSummary.Item(
-    id: item.id, source: item.source, media: item.media, csv: item.csv, status: "failed", result: nil, error: nil)
+    id: item.id, source: item.source, media: item.media, csv: item.csv, status: .failed, result: nil, error: nil)
   func fail(_ reason: String) -> (BatchSummary.Item, Bool) {
     // A result from an earlier run must not outlive a failure now.
     unlink(resultPath)
@@ -292,12 +298,12 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
   }
   func finish(_ result: AlignResult) -> BatchSummary.Item {
     var done = outcome
-    done.status = result.status == "aligned" ? "aligned" : "rejected"
+    done.status = result.status == .aligned ? .aligned : .rejected
     done.result = resultName
     done.offset = result.offset
     done.scale = result.scale
     done.confidence = result.confidence
-    if result.status != "aligned" { done.error = "alignment rejected: \(result.reason ?? "not confident")" }
+    if result.status != .aligned { done.error = "alignment rejected: \(result.reason ?? "not confident")" }
     return done
   }
   if let problem = item.problem { return fail(problem) }

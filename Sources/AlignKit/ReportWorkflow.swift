@@ -97,9 +97,9 @@ private func reportEntry(
   let otherPath = result.series?.path ?? result.other?.path ?? "?"
   var entry = ReportEntry(
     resultPath: label, mediaPath: result.media.path, otherPath: otherPath, otherIsMedia: result.series == nil,
-    channel: result.series?.channel, aligned: result.status == "aligned", confidence: result.confidence,
+    channel: result.series?.channel, aligned: result.status == .aligned, confidence: result.confidence,
     offset: result.offset, scale: result.scale, uncertaintyMs: result.uncertaintyMs, csvOrigin: result.csvOrigin,
-    overlap: result.overlap.mediaStart...max(result.overlap.mediaStart, result.overlap.mediaEnd), model: result.model,
+    overlap: result.overlap.mediaStart...max(result.overlap.mediaStart, result.overlap.mediaEnd), model: result.model.rawValue,
     mediaFacts: [], warnings: result.warnings, reason: result.reason, windows: windows, signals: nil, signalNote: nil,
     playerURL: nil, playerIsVideo: false)
   entry.segments = (result.segments ?? []).map {

@@ -140,7 +140,7 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
       do {
         if let item = try prepare(try result.validated(label), label: label, resultPath: path) { prepared.append(item) }
       } catch {
-        leftOut.append(.init(result: label, rejected: result.status != "aligned", reason: "\(error)"))
+        leftOut.append(.init(result: label, rejected: result.status != .aligned, reason: "\(error)"))
       }
     }
   }
@@ -314,7 +314,7 @@ private func writeProject(
       var meta: [String: JSONValue] = [
         "media_path": .string(item.mediaPath), "csv_path": .string(item.csvPath),
         "corrected_csv": .string(corrected), "result": .string(item.label),
-        "csv_origin": .number(result.csvOrigin), "status": .string(result.status),
+        "csv_origin": .number(result.csvOrigin), "status": .string(result.status.rawValue),
         TaskIdentity.metaKey: .string(taskID),
       ]
       if let uncertainty = result.uncertaintyMs { meta["uncertainty_ms"] = .number(uncertainty) }
@@ -367,6 +367,8 @@ private func decodingProblem(_ error: any Error) -> String {
   case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue)' field"
   case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
     return "wrong type at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+  case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+    return "invalid value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
   case DecodingError.dataCorrupted: return "not valid JSON"
   default: return "\(error)"
   }
@@ -374,7 +376,7 @@ private func decodingProblem(_ error: any Error) -> String {
 
 /// Reads and checks one result's inputs; nil never, throws with the reason it is left out.
 private func prepare(_ result: AlignResult, label: String, resultPath: String) throws -> Prepared? {
-  guard result.status == "aligned" else {
+  guard result.status == .aligned else {
     throw AlignError("alignment rejected: \(result.reason ?? "not confident") (confidence \(String(format: "%.2f", result.confidence)))")
   }
   guard let series = result.series else {

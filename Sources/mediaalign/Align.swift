@@ -75,7 +75,7 @@ extension MediaAlign {
       } else {
         print(AlignText.render(result))
       }
-      if result.status != "aligned" {
+      if result.status != .aligned {
         printError("\(other): alignment rejected: \(result.reason ?? "not confident")")
         throw ExitCode.failure
       }

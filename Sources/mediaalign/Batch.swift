@@ -149,7 +149,7 @@ extension MediaAlign {
         print(BatchText.render(run, outputDirectory: out))
       }
       for item in summary.bad {
-        printError("\(item.id) (\(item.source)): \(item.error ?? item.status)")
+        printError("\(item.id) (\(item.source)): \(item.error ?? item.status.rawValue)")
       }
       for problem in summary.stepErrors { printError(problem) }
       if let pushProblem { printError(pushProblem) }
@@ -233,7 +233,7 @@ final class ProgressDisplay: Sendable {
       case .finished(let item, let resumed):
         s.done += 1
         if resumed { s.resumed += 1 }
-        if item.status != "aligned" {
+        if item.status != .aligned {
           s.failed += 1
           emit(s, "\(item.id): \(item.status): \(item.error ?? "")")
         }

@@ -17,7 +17,7 @@ struct EstimatorOptions: ParsableArguments {
   var stream: Int?
 
   @Option(help: "auto: one line, or pieces when the offset changes part-way (a clock jump, dropped rows); linear: one line only.")
-  var model: String = "auto"
+  var model: ModelChoice = .auto
 
   func parsedScaleRange() -> ClosedRange<Double>? {
     guard let scaleRange else { return nil }
@@ -31,9 +31,6 @@ struct EstimatorOptions: ParsableArguments {
       throw ValidationError("--scale-range must be LOW-HIGH with 0 < LOW < HIGH, e.g. 0.95-1.05; got '\(scaleRange)'.")
     }
     guard minOverlap > 0 && minOverlap <= 1 else { throw ValidationError("--min-overlap must be in (0, 1].") }
-    guard model == "auto" || model == "linear" else {
-      throw ValidationError("--model must be auto or linear; got '\(model)'.")
-    }
   }
 
   func apply(to options: inout AlignOptions) {
@@ -41,7 +38,7 @@ struct EstimatorOptions: ParsableArguments {
     options.estimator.minimumOverlapFraction = minOverlap
     options.estimator.maximumOffset = maxOffset
     options.streamIndex = stream
-    options.estimator.piecewise = model == "auto"
+    options.estimator.piecewise = model == .auto
   }
 
   /// The same options as `align` arguments (for `batch`'s child processes).
@@ -50,7 +47,15 @@ struct EstimatorOptions: ParsableArguments {
     if let scaleRange { out += ["--scale-range", scaleRange] }
     if let maxOffset { out += ["--max-offset", "\(maxOffset)"] }
     if let stream { out += ["--stream", "\(stream)"] }
-    if model != "auto" { out += ["--model", model] }
+    if model != .auto { out += ["--model", model.rawValue] }
     return out
   }
+}
+
+/// `--model`: which clock maps align may return.
+enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
+  /// One line, or pieces when the offset changes part-way.
+  case auto
+  /// One line only.
+  case linear
 }

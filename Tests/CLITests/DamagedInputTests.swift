@@ -90,6 +90,8 @@ struct DamagedInputTests {
       ("csv_origin", "1e300", "'csv_origin' is 1e+300 s, beyond ±1e13 s"),
       ("confidence", "3", "'confidence' is 3.0, not in 0…1"),
       ("confidence", "null", "not an align result (wrong type at confidence)"),
+      ("status", "\"maybe\"", "not an align result (invalid value at status)"),
+      ("model", "\"cubic\"", "not an align result (invalid value at model)"),
     ])
   func editedResult(_ field: String, _ value: String, _ message: String) throws {
     let dir = try TemporaryDirectory()
