@@ -24,7 +24,12 @@ public struct AlignError: Error, CustomStringConvertible, Sendable {
 
 let envelopeRate = 100.0
 
-private func decodedMedia(_ path: String, _ options: AlignOptions) async throws -> (MediaEnvelope, MediaInfo?) {
+/// The envelope, the container facts and the warnings of both: damaged
+/// packets, and a container that cannot be read again after its audio was
+/// decoded (no facts then, rather than no result).
+private func decodedMedia(_ path: String, _ options: AlignOptions) async throws -> (
+  MediaEnvelope, MediaInfo?, warnings: [String]
+) {
   let envelope: MediaEnvelope
   do {
     envelope = try await mediaEnvelope(
@@ -33,8 +38,16 @@ private func decodedMedia(_ path: String, _ options: AlignOptions) async throws 
   } catch {
     throw AlignError(error.description)
   }
-  let info = try? probeMedia(path: path, options: ProbeOptions(scan: false))
-  return (envelope, info)
+  do {
+    return (envelope, try probeMedia(path: path, options: ProbeOptions(scan: false)), damageWarnings(path, envelope))
+  } catch {
+    return (
+      envelope, nil,
+      damageWarnings(path, envelope) + [
+        "\(path): its container facts could not be read (\(error)); media.duration is the end of its audio and the frame rate is unknown"
+      ]
+    )
+  }
 }
 
 /// A damaged packet or two, skipped as `ffmpeg` skips them.
@@ -134,7 +147,7 @@ public func alignMediaToSeries(
   let table: TimeSeriesTable
   do { table = try CSVReader.read(path: csvPath, options: csv) } catch { throw AlignError(error.description) }
   try checkAlignable(table)
-  let (envelope, info) = try await decodedMedia(mediaPath, options)
+  let (envelope, info, decodeWarnings) = try await decodedMedia(mediaPath, options)
   let reference = envelope.envelope.values.map(Double.init)
   let bands = envelope.envelope.bands.map { $0.map(Double.init) }
   let candidates = try channelCandidates(channel, table: table)
@@ -157,7 +170,7 @@ public func alignMediaToSeries(
   guard let best else { throw AlignError("\(csvPath): no numeric channel to align") }
   let estimate = best.estimate
   let seriesInfo = SeriesInfo(table)
-  var warnings = table.warnings + damageWarnings(mediaPath, envelope)
+  var warnings = table.warnings + decodeWarnings
   if candidates.count > 1 { warnings.append("--channel auto chose '\(best.name)' of \(candidates.count) candidates") }
   var result = AlignResult(
     status: estimate.aligned ? .aligned : .rejected, offset: estimate.offset, scale: estimate.scale,
@@ -192,8 +205,8 @@ public func alignMediaToSeries(
 /// Aligns a second media file to a reference one:
 /// `t_reference = offset + scale × t_other` (both media times).
 public func alignMediaToMedia(referencePath: String, otherPath: String, options: AlignOptions) async throws -> AlignResult {
-  let (reference, referenceInfo) = try await decodedMedia(referencePath, options)
-  let (other, otherInfo) = try await decodedMedia(otherPath, options)
+  let (reference, referenceInfo, referenceWarnings) = try await decodedMedia(referencePath, options)
+  let (other, otherInfo, otherWarnings) = try await decodedMedia(otherPath, options)
   let otherTimes = other.envelope.values.indices.map { other.envelope.time(at: $0) }
   let estimate = ClockEstimator(options: options.estimator).estimate(
     reference: reference.envelope.values.map(Double.init), referenceRate: envelopeRate,
@@ -212,7 +225,7 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     model: estimate.segments.isEmpty ? .linear : .piecewise, segments: segments,
     media: mediaFacts(referencePath, reference, referenceInfo), series: nil,
     other: mediaFacts(otherPath, other, otherInfo), windows: windows,
-    warnings: damageWarnings(referencePath, reference) + damageWarnings(otherPath, other)
+    warnings: referenceWarnings + otherWarnings
       + segmentWarnings(segments) + scaleWarnings(estimate)
       + (estimate.aligned ? unexplainedStretchWarnings(windows, piecewise: options.estimator.piecewise) : []),
     reason: estimate.reason)

@@ -61,6 +61,7 @@ public struct BatchRecord: Sendable, Codable, Equatable {
 /// many were removed.
 @discardableResult
 func removeStaleTemporaries(in folder: String) -> Int {
+  // No folder yet (a first run) or none readable: nothing to clean, and writing there fails with its reason.
   guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return 0 }
   var removed = 0
   for name in names {

@@ -311,11 +311,11 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
   let command = alignCommand(for: item, options: options)
   let record = BatchRecord(
     id: item.id, command: command, inputs: [InputFingerprint(path: item.media), InputFingerprint(path: item.csv)])
+  // An unreadable or damaged earlier result is simply aligned again.
   if options.resume, let data = FileManager.default.contents(atPath: resultPath),
     let previous = try? jsonDecoder().decode(AlignResult.self, from: data), previous.batch == record,
     previous.problem == nil
   {
-    // An unreadable or damaged earlier result is simply aligned again.
     return (finish(previous), true)
   }
 
@@ -336,6 +336,7 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
     return fail(
       "align stopped by signal \(signal) (\(signal == SIGKILL ? "killed, perhaps out of memory" : "a crash")); run `mediaalign \(command.joined(separator: " "))` alone to see")
   }
+  // No result on stdout: align failed, and its own error line (stderr) is the item's error.
   guard var result = try? jsonDecoder().decode(AlignResult.self, from: child.stdout) else {
     let lines = child.stderr.split(separator: "\n").map(String.init)
     let message = lines.last(where: { $0.contains("error:") }) ?? lines.last ?? "align exited with \(child.status)"

@@ -67,6 +67,8 @@ struct EnvelopeCache: Sendable {
     withUnsafeBytes(of: Int64(entry.envelope.bands.count)) { data.append(contentsOf: $0) }
     entry.envelope.values.withUnsafeBytes { data.append(contentsOf: $0) }
     for band in entry.envelope.bands { band.withUnsafeBytes { data.append(contentsOf: $0) } }
+    // A cache that cannot be written costs a second decode, never a result:
+    // the envelope is in hand, and a later read finds no entry and decodes.
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     try? AtomicFile.write(data, to: (folder as NSString).appendingPathComponent(name))
   }

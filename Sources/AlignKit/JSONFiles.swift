@@ -25,6 +25,7 @@ func isDirectory(_ path: String) -> Bool {
 /// `*.json` files directly in it, in name order (shard outputs merge so).
 public func expandResultPaths(_ paths: [String]) -> [String] {
   paths.flatMap { path -> [String] in
+    // An unreadable folder stays one path: reading it as a result then fails with its reason.
     guard isDirectory(path), let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
       return [path]
     }

@@ -108,10 +108,14 @@ private func reportEntry(
   let folder = (resultPath as NSString).deletingLastPathComponent
   do {
     let mediaPath = try resolveInput(result.media.path, relativeTo: folder, what: "media file")
-    let info = try? probeMedia(path: mediaPath)
-    if let info {
+    var probedDuration: Double?
+    do {
+      let info = try probeMedia(path: mediaPath)
+      probedDuration = info.format.duration
       entry.mediaFacts = mediaFacts(info)
       entry.playerIsVideo = info.firstVideo != nil
+    } catch {
+      entry.warnings.append("\(mediaPath): its container facts could not be read (\(error)); the report shows none")
     }
     entry.playerURL = relativePath(from: reportFolder, to: mediaPath)
     let cache = options.envelopeCache.map(EnvelopeCache.init)
@@ -130,7 +134,7 @@ private func reportEntry(
     } else {
       throw AlignError("the result names no CSV or other media")
     }
-    let duration = info?.format.duration ?? result.media.duration ?? envelope.envelope.time(at: envelope.envelope.values.count)
+    let duration = probedDuration ?? result.media.duration ?? envelope.envelope.time(at: envelope.envelope.values.count)
     entry.signals = signals(
       envelope: envelope.envelope, sensor: sensor, map: result.clockMap,
       overlap: entry.overlap, duration: duration, columns: options.columns)
