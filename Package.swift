@@ -62,7 +62,8 @@ let package = Package(
     .testTarget(name: "DSPTests", dependencies: ["DSP", "TestSupport"]),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     .testTarget(name: "LabelStudioTests", dependencies: ["LabelStudio", "TimeSeries", "TestSupport"]),
-    .testTarget(name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio", "TestSupport"]),
+    .testTarget(
+      name: "AlignKitTests", dependencies: ["AlignKit", "MediaIO", "DSP", "TimeSeries", "LabelStudio", "TestSupport"]),
     .testTarget(name: "CLITests", dependencies: ["TestSupport", "mediaalign", "LabelStudio", "TimeSeries"]),
   ]
 )

@@ -173,7 +173,8 @@ public struct CSVReadOptions: Sendable, Codable, Equatable {
     if let timeFormat { format = try TimeFormat(timeFormat) }
     return CSVOptions(
       delimiter: delimiter.flatMap { $0.utf8.count == 1 ? $0.utf8.first : nil }, hasHeader: header,
-      timeColumn: rate == nil ? timeColumn : nil, timeUnit: timeUnit, timeFormat: format, rate: rate, start: start, sort: sort,
+      timeColumn: rate == nil ? timeColumn : nil, timeUnit: timeUnit, timeFormat: format, rate: rate, start: start,
+      sort: sort,
       skipRows: skipRows, comment: comment.flatMap { $0.utf8.count == 1 ? $0.utf8.first : nil })
   }
 }

@@ -125,9 +125,13 @@ private func scaleWarnings(_ estimate: ClockEstimator.Estimate) -> [String] {
   switch estimate.scaleNote {
   case nil: return []
   case .nominalRatio(let name)?:
-    return ["the clock map's scale \(String(format: "%.6f", estimate.scale)) is a wrong nominal rate, \(name): the sensor's timestamps say another rate than it sampled at"]
+    return [
+      "the clock map's scale \(String(format: "%.6f", estimate.scale)) is a wrong nominal rate, \(name): the sensor's timestamps say another rate than it sampled at"
+    ]
   case .implausibleDrift(let ppm)?:
-    return ["the clock map's drift \(String(format: "%.0f", ppm)) ppm is beyond what real clocks show (±3,000 ppm) and no common wrong nominal rate; the confidence was lowered: check the time column's unit and the sensor's rate"]
+    return [
+      "the clock map's drift \(String(format: "%.0f", ppm)) ppm is beyond what real clocks show (±3,000 ppm) and no common wrong nominal rate; the confidence was lowered: check the time column's unit and the sensor's rate"
+    ]
   }
 }
 
@@ -135,7 +139,8 @@ private func scaleWarnings(_ estimate: ClockEstimator.Estimate) -> [String] {
 private func segmentWarnings(_ segments: [AlignResult.Segment]?) -> [String] {
   (segments ?? []).dropFirst().map { segment in
     let jump = segment.jumpMs ?? 0
-    return "the clock map changes at sensor time \(String(format: "%.3f", segment.csvStart)) s: the media jumps \(jump > 0 ? "ahead" : "back") by \(String(format: "%.3f", abs(jump) / 1000)) s there (\(jump > 0 ? "sensor rows are missing while its timestamps carried on" : "the sensor clock stepped forward, or rows repeat")); the map is piecewise"
+    return
+      "the clock map changes at sensor time \(String(format: "%.3f", segment.csvStart)) s: the media jumps \(jump > 0 ? "ahead" : "back") by \(String(format: "%.3f", abs(jump) / 1000)) s there (\(jump > 0 ? "sensor rows are missing while its timestamps carried on" : "the sensor clock stepped forward, or rows repeat")); the map is piecewise"
   }
 }
 
@@ -190,7 +195,9 @@ public func alignMediaToSeries(
     result.media.audioBand = .init(lowHz: AudioBands.range(band.lowerBound).lower, highHz: upper.isFinite ? upper : nil)
   }
   result.warnings += segmentWarnings(result.segments) + scaleWarnings(estimate)
-  if estimate.aligned { result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise) }
+  if estimate.aligned {
+    result.warnings += unexplainedStretchWarnings(result.windows, piecewise: options.estimator.piecewise)
+  }
   if let target = options.writeCSV, estimate.aligned {
     do {
       result.correction = try writeCorrectedCSV(table, map: result.clockMap, to: target)
@@ -204,7 +211,9 @@ public func alignMediaToSeries(
 
 /// Aligns a second media file to a reference one:
 /// `t_reference = offset + scale × t_other` (both media times).
-public func alignMediaToMedia(referencePath: String, otherPath: String, options: AlignOptions) async throws -> AlignResult {
+public func alignMediaToMedia(referencePath: String, otherPath: String, options: AlignOptions) async throws
+  -> AlignResult
+{
   let (reference, referenceInfo, referenceWarnings) = try await decodedMedia(referencePath, options)
   let (other, otherInfo, otherWarnings) = try await decodedMedia(otherPath, options)
   let otherTimes = other.envelope.values.indices.map { other.envelope.time(at: $0) }
@@ -252,7 +261,8 @@ func checkAlignable(_ table: TimeSeriesTable) throws {
     for i in 1..<times.count where times[i] - times[i - 1] > widest.gap { widest = (times[i] - times[i - 1], i) }
     let line = table.firstDataLine + widest.row
     throw AlignError(
-      "\(table.path): the time column spans \(String(format: "%.0f", (last - first) / 86400)) days, more than a sensor beside a recording can (at most 31); the widest jump is \(String(format: "%.0f", widest.gap)) s between lines \(line - 1) and \(line) (about)\(unitAdvice)")
+      "\(table.path): the time column spans \(String(format: "%.0f", (last - first) / 86400)) days, more than a sensor beside a recording can (at most 31); the widest jump is \(String(format: "%.0f", widest.gap)) s between lines \(line - 1) and \(line) (about)\(unitAdvice)"
+    )
   }
   var intervals = zip(times.dropFirst(), times).map { $0 - $1 }.filter { $0 > 0 }
   guard !intervals.isEmpty else { return }
@@ -260,7 +270,8 @@ func checkAlignable(_ table: TimeSeriesTable) throws {
   let rate = 1 / intervals[intervals.count / 2]
   if rate < minimumSensorRate {
     throw AlignError(
-      "\(table.path): its rows are \(String(format: "%.3g", 1 / rate)) s apart (\(String(format: "%.3g", rate)) Hz): too slow to align with media (at least \(minimumSensorRate) Hz)\(unitAdvice)")
+      "\(table.path): its rows are \(String(format: "%.3g", 1 / rate)) s apart (\(String(format: "%.3g", rate)) Hz): too slow to align with media (at least \(minimumSensorRate) Hz)\(unitAdvice)"
+    )
   }
 }
 

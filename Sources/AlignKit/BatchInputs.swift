@@ -1,6 +1,6 @@
 import Foundation
-import TimeSeries
 import Synchronization
+import TimeSeries
 
 /// What `--resume` compares to decide that an input is unchanged: size,
 /// modification time and a hash of the first and last MiB.

@@ -53,8 +53,14 @@ public struct ManifestError: Error, CustomStringConvertible, Sendable {
 
 /// The manifest's columns (or JSON keys), with accepted spellings.
 enum ManifestField: String, CaseIterable {
-  case id, media, csv, timeColumn = "time_column", channel, timeFormat = "time_format", timeUnit = "time_unit"
-  case rate, start, skipRows = "skip_rows", comment
+  case id, media, csv
+  case timeColumn = "time_column"
+  case channel
+  case timeFormat = "time_format"
+  case timeUnit = "time_unit"
+  case rate, start
+  case skipRows = "skip_rows"
+  case comment
 
   static func named(_ name: String) -> ManifestField? {
     let key = name.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
@@ -130,12 +136,14 @@ private func readCSVManifest(_ path: String, folder: URL) throws(ManifestError) 
   guard named.contains(.media), named.contains(.csv) else {
     throw ManifestError(
       description:
-        "\(path): line \(header.line): the header needs 'media' and 'csv' columns (it has \(header.fields.map { "'\($0)'" }.joined(separator: ", "))); add a header row such as media,csv,time_column,channel")
+        "\(path): line \(header.line): the header needs 'media' and 'csv' columns (it has \(header.fields.map { "'\($0)'" }.joined(separator: ", "))); add a header row such as media,csv,time_column,channel"
+    )
   }
   var warnings: [String] = []
   if !unused.isEmpty {
     warnings.append(
-      "\(path): column\(unused.count == 1 ? "" : "s") \(unused.map { "'\($0)'" }.joined(separator: ", ")) not used (known: \(ManifestField.allCases.map(\.rawValue).joined(separator: ", ")))")
+      "\(path): column\(unused.count == 1 ? "" : "s") \(unused.map { "'\($0)'" }.joined(separator: ", ")) not used (known: \(ManifestField.allCases.map(\.rawValue).joined(separator: ", ")))"
+    )
   }
   let name = (path as NSString).lastPathComponent
   let items = records.dropFirst().map { record in
@@ -153,7 +161,8 @@ private func readJSONManifest(_ path: String, folder: URL) throws(ManifestError)
   }
   let object: Any
   do { object = try JSONSerialization.jsonObject(with: data) } catch {
-    throw ManifestError(description: "\(path): not valid JSON; a manifest is an array of {\"media\": …, \"csv\": …} objects")
+    throw ManifestError(
+      description: "\(path): not valid JSON; a manifest is an array of {\"media\": …, \"csv\": …} objects")
   }
   let list: [Any]
   if let array = object as? [Any] {
@@ -169,7 +178,8 @@ private func readJSONManifest(_ path: String, folder: URL) throws(ManifestError)
   for (i, element) in list.enumerated() {
     let source = "\(name)[\(i)]"
     guard let dictionary = element as? [String: Any] else {
-      items.append(BatchItem(media: "", csv: "", source: source, problem: "\(source): not an object with media and csv"))
+      items.append(
+        BatchItem(media: "", csv: "", source: source, problem: "\(source): not an object with media and csv"))
       continue
     }
     var values: [ManifestField: String] = [:]
@@ -178,7 +188,9 @@ private func readJSONManifest(_ path: String, folder: URL) throws(ManifestError)
         unused.insert(key)
         continue
       }
-      if let text = value as? String { values[field] = text } else if let number = value as? NSNumber {
+      if let text = value as? String {
+        values[field] = text
+      } else if let number = value as? NSNumber {
         values[field] = number.stringValue
       }
     }
@@ -188,7 +200,8 @@ private func readJSONManifest(_ path: String, folder: URL) throws(ManifestError)
   var warnings: [String] = []
   if !unused.isEmpty {
     warnings.append(
-      "\(path): key\(unused.count == 1 ? "" : "s") \(unused.sorted().map { "'\($0)'" }.joined(separator: ", ")) not used (known: \(ManifestField.allCases.map(\.rawValue).joined(separator: ", ")))")
+      "\(path): key\(unused.count == 1 ? "" : "s") \(unused.sorted().map { "'\($0)'" }.joined(separator: ", ")) not used (known: \(ManifestField.allCases.map(\.rawValue).joined(separator: ", ")))"
+    )
   }
   return BatchPlan(items: items, warnings: warnings)
 }
@@ -231,14 +244,17 @@ public func pairFolder(_ folder: String) throws(ManifestError) -> BatchPlan {
     let c = (series[stem] ?? []).sorted()
     guard !m.isEmpty, !c.isEmpty else {
       let lonely = m.isEmpty ? c : m
-      warnings.append("\(lonely.joined(separator: ", ")): no \(m.isEmpty ? "media file" : "CSV") with the stem '\((stem as NSString).lastPathComponent)'; not in the batch")
+      warnings.append(
+        "\(lonely.joined(separator: ", ")): no \(m.isEmpty ? "media file" : "CSV") with the stem '\((stem as NSString).lastPathComponent)'; not in the batch"
+      )
       continue
     }
     var item = BatchItem(
       id: stem.replacingOccurrences(of: "/", with: "_"), media: root.appendingPathComponent(m[0]).path,
       csv: root.appendingPathComponent(c[0]).path, source: "\(folder)/\(stem)")
     if m.count > 1 || c.count > 1 {
-      item.problem = "\(folder)/\(stem): \((m.count > 1 ? m : c).joined(separator: " and ")) share a stem; rename one or use a manifest"
+      item.problem =
+        "\(folder)/\(stem): \((m.count > 1 ? m : c).joined(separator: " and ")) share a stem; rename one or use a manifest"
     }
     items.append(item)
   }
@@ -254,7 +270,8 @@ func assignIDs(_ items: [BatchItem]) -> [BatchItem] {
   var used = Set<String>()
   return items.map { item in
     var item = item
-    let base = safeID(item.id.isEmpty ? ((item.csv as NSString).lastPathComponent as NSString).deletingPathExtension : item.id)
+    let base = safeID(
+      item.id.isEmpty ? ((item.csv as NSString).lastPathComponent as NSString).deletingPathExtension : item.id)
     var id = base
     var k = 2
     while used.contains(id) {

@@ -330,11 +330,13 @@ private func runItem(_ item: BatchItem, resultsFolder: String, options: BatchOpt
   }
   if child.timedOut {
     return fail(
-      "align ran longer than --item-timeout (\(Int(options.itemTimeout ?? 0)) s) and was stopped; run `mediaalign \(command.joined(separator: " "))` alone to see why, or raise --item-timeout")
+      "align ran longer than --item-timeout (\(Int(options.itemTimeout ?? 0)) s) and was stopped; run `mediaalign \(command.joined(separator: " "))` alone to see why, or raise --item-timeout"
+    )
   }
   if let signal = child.signal {
     return fail(
-      "align stopped by signal \(signal) (\(signal == SIGKILL ? "killed, perhaps out of memory" : "a crash")); run `mediaalign \(command.joined(separator: " "))` alone to see")
+      "align stopped by signal \(signal) (\(signal == SIGKILL ? "killed, perhaps out of memory" : "a crash")); run `mediaalign \(command.joined(separator: " "))` alone to see"
+    )
   }
   // No result on stdout: align failed, and its own error line (stderr) is the item's error.
   guard var result = try? jsonDecoder().decode(AlignResult.self, from: child.stdout) else {

@@ -81,8 +81,8 @@ enum ChildProcess {
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
+      for pointer in argv { free(pointer) }
+      for pointer in envp { free(pointer) }
     }
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
@@ -105,7 +105,9 @@ enum ChildProcess {
     var timedOut = false
     var stdout = Data()
     var stderr = Data()
-    var fds = [pollfd(fd: outRead, events: Int16(POLLIN), revents: 0), pollfd(fd: errRead, events: Int16(POLLIN), revents: 0)]
+    var fds = [
+      pollfd(fd: outRead, events: Int16(POLLIN), revents: 0), pollfd(fd: errRead, events: Int16(POLLIN), revents: 0),
+    ]
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while fds.contains(where: { $0.fd >= 0 }) {
       var wait: Int32 = -1

@@ -134,7 +134,9 @@ public func audioEnvelope(path: String, options: EnvelopeOptions) async throws(M
   } catch let error as MediaError {
     throw error
   } catch {
-    throw .readFailed(path: path, stream: track.streamIndex, underlying: FFmpegError(code: -1, function: "envelope", logged: "\(error)"))
+    throw .readFailed(
+      path: path, stream: track.streamIndex, underlying: FFmpegError(code: -1, function: "envelope", logged: "\(error)")
+    )
   }
   // The ranges split at window boundaries, so the parts' windows follow
   // one another: concatenate them in time order.

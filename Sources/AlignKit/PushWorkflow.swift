@@ -164,7 +164,10 @@ private func push(
     throw AlignError("\(project.config): cannot read the config (\(error.localizedDescription))")
   }
   let file: [LabelStudioTask]
-  do { file = try JSONDecoder().decode([LabelStudioTask].self, from: Data(contentsOf: URL(fileURLWithPath: project.tasksFile))) } catch {
+  do {
+    file = try JSONDecoder().decode(
+      [LabelStudioTask].self, from: Data(contentsOf: URL(fileURLWithPath: project.tasksFile)))
+  } catch {
     throw AlignError("\(project.tasksFile): cannot read the tasks (\(error.localizedDescription))")
   }
   _ = try await api.call("POST", "/api/projects/validate/", body: .object(["label_config": .string(config)]))
@@ -180,12 +183,16 @@ private func push(
     title = found["title"]?.stringValue ?? "\(number)"
   case .title(let wanted):
     title = wanted
-    if let found = try await projects(api).first(where: { $0["title"]?.stringValue == wanted }), let number = found["id"]?.intValue {
+    if let found = try await projects(api).first(where: { $0["title"]?.stringValue == wanted }),
+      let number = found["id"]?.intValue
+    {
       id = number
     } else {
       let made = try await api.call(
         "POST", "/api/projects/", body: .object(["title": .string(wanted), "label_config": .string(config)]))
-      guard let number = made["id"]?.intValue else { throw AlignError("POST /api/projects/: no project id in the answer") }
+      guard let number = made["id"]?.intValue else {
+        throw AlignError("POST /api/projects/: no project id in the answer")
+      }
       id = number
       created = true
     }
@@ -210,10 +217,13 @@ private func push(
       let made = try await api.call(
         "POST", "/api/storages/localfiles/",
         body: .object([
-          "project": .integer(id), "path": .string(folder), "title": .string(String("MediaAlign \(folder)".prefix(256))),
+          "project": .integer(id), "path": .string(folder),
+          "title": .string(String("MediaAlign \(folder)".prefix(256))),
           "use_blob_urls": .bool(false), "regex_filter": .string("(?!)"),
         ]))
-      guard let storage = made["id"]?.intValue else { throw AlignError("POST /api/storages/localfiles/: no storage id") }
+      guard let storage = made["id"]?.intValue else {
+        throw AlignError("POST /api/storages/localfiles/: no storage id")
+      }
       _ = try await api.call("POST", "/api/storages/localfiles/\(storage)/sync")
       storages.append(folder)
     }
@@ -235,7 +245,9 @@ private func push(
     let batch = answer["tasks"]?.arrayValue ?? []
     for task in batch {
       total += 1
-      if let key = task["meta"]?[TaskIdentity.metaKey]?.stringValue, let number = task["id"]?.intValue { known[key] = number }
+      if let key = task["meta"]?[TaskIdentity.metaKey]?.stringValue, let number = task["id"]?.intValue {
+        known[key] = number
+      }
     }
     if batch.count < 100 { break }
     page += 1

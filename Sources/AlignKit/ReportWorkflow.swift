@@ -37,8 +37,9 @@ public struct ReportSummary: Sendable {
 public func makeReport(resultPaths: [String], options: ReportOptions) async throws(AlignError) -> ReportSummary {
   var entries: [ReportEntry] = []
   var failures: [(String, String)] = []
-  let reportFolder = realPath((options.output as NSString).deletingLastPathComponent.isEmpty
-    ? "." : (options.output as NSString).deletingLastPathComponent)
+  let reportFolder = realPath(
+    (options.output as NSString).deletingLastPathComponent.isEmpty
+      ? "." : (options.output as NSString).deletingLastPathComponent)
   guard let reportFolder else {
     throw AlignError("\(options.output): the report's folder does not exist; create it first")
   }
@@ -51,7 +52,9 @@ public func makeReport(resultPaths: [String], options: ReportOptions) async thro
     }
     for (i, result) in results.enumerated() {
       let label = results.count == 1 ? path : "\(path)[\(i)]"
-      do { work.append((try result.validated(label), label, path)) } catch { failures.append((label, error.description)) }
+      do { work.append((try result.validated(label), label, path)) } catch {
+        failures.append((label, error.description))
+      }
     }
   }
   // Up to `jobs` entries at a time; the report keeps the given order.
@@ -63,7 +66,11 @@ public func makeReport(resultPaths: [String], options: ReportOptions) async thro
       let (index, item) = (next, work[next])
       next += 1
       group.addTask {
-        (index, await reportEntry(item.result, label: item.label, resultPath: item.path, reportFolder: reportFolder, options: options))
+        (
+          index,
+          await reportEntry(
+            item.result, label: item.label, resultPath: item.path, reportFolder: reportFolder, options: options)
+        )
       }
     }
     for _ in 0..<max(1, options.jobs) { start() }
@@ -99,7 +106,8 @@ private func reportEntry(
     resultPath: label, mediaPath: result.media.path, otherPath: otherPath, otherIsMedia: result.series == nil,
     channel: result.series?.channel, aligned: result.status == .aligned, confidence: result.confidence,
     offset: result.offset, scale: result.scale, uncertaintyMs: result.uncertaintyMs, csvOrigin: result.csvOrigin,
-    overlap: result.overlap.mediaStart...max(result.overlap.mediaStart, result.overlap.mediaEnd), model: result.model.rawValue,
+    overlap: result.overlap.mediaStart...max(result.overlap.mediaStart, result.overlap.mediaEnd),
+    model: result.model.rawValue,
     mediaFacts: [], warnings: result.warnings, reason: result.reason, windows: windows, signals: nil, signalNote: nil,
     playerURL: nil, playerIsVideo: false)
   entry.segments = (result.segments ?? []).map {
@@ -129,7 +137,8 @@ private func reportEntry(
       sensor = (table.times, try table.channel(ChannelSpec(series.channel)))
     } else if let other = result.other {
       let otherPath = try resolveInput(other.path, relativeTo: folder, what: "other media file")
-      let e = try await mediaEnvelope(path: otherPath, rate: 100, streamIndex: nil, threads: options.threads, cache: cache)
+      let e = try await mediaEnvelope(
+        path: otherPath, rate: 100, streamIndex: nil, threads: options.threads, cache: cache)
       sensor = (e.envelope.values.indices.map { e.envelope.time(at: $0) }, e.envelope.decibels().map(Double.init))
     } else {
       throw AlignError("the result names no CSV or other media")
@@ -244,7 +253,9 @@ private func signals(
     let b = highPass(rankTransform(s, weights: weights), weights: weights, window: window)
     let maxLag = Int(1.0 * envelope.rate)
     for lag in -maxLag...maxLag {
-      var sab = 0.0, saa = 0.0, sbb = 0.0
+      var sab = 0.0
+      var saa = 0.0
+      var sbb = 0.0
       for i in max(0, -lag)..<min(grid.count, grid.count - lag) where weights[i] > 0 && weights[i + lag] > 0 {
         sab += a[i] * b[i + lag]
         saa += a[i] * a[i]

@@ -23,7 +23,9 @@ extension AlignResult {
       return nil
     }
     if let p = time("offset", offset) ?? time("csv_origin", csvOrigin) ?? scaleProblem("scale", scale) { return p }
-    if let p = time("overlap.media_start", overlap.mediaStart) ?? time("overlap.media_end", overlap.mediaEnd) { return p }
+    if let p = time("overlap.media_start", overlap.mediaStart) ?? time("overlap.media_end", overlap.mediaEnd) {
+      return p
+    }
     guard confidence.isFinite, (0...1).contains(confidence) else { return "'confidence' is \(confidence), not in 0…1" }
     if let u = uncertaintyMs, !(u.isFinite && u >= 0) { return "'uncertainty_ms' is \(u), not a finite number ≥ 0" }
     if let d = media.duration, let p = time("media.duration", d) { return p }

@@ -5,7 +5,9 @@ import TimeSeries
 public enum SeriesText {
   public static func render(_ info: SeriesInfo) -> String {
     let delimiter = info.delimiter == "\t" ? "tab" : "'\(info.delimiter)'"
-    var lines = ["\(info.path): CSV (\(delimiter)-separated), \(info.rows) rows, columns \(info.columns.joined(separator: ", "))"]
+    var lines = [
+      "\(info.path): CSV (\(delimiter)-separated), \(info.rows) rows, columns \(info.columns.joined(separator: ", "))"
+    ]
     let time = info.time
     if let summary = info.layout?.summary { lines.append("  \(summary)") }
     var timing = "  time: " + (time.column.map { "column '\($0)'" } ?? info.layout?.timesFrom ?? "from --rate")
@@ -20,7 +22,9 @@ public enum SeriesText {
     }
     if time.gaps.count > 5 { lines.append("  … \(time.gaps.count - 5) more gaps") }
     if !info.missing.isEmpty {
-      lines.append("  missing cells: " + info.missing.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+      lines.append(
+        "  missing cells: "
+          + info.missing.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
     if !info.textColumns.isEmpty { lines.append("  text columns: " + info.textColumns.joined(separator: ", ")) }
     for warning in info.warnings { lines.append("  warning: \(warning)") }

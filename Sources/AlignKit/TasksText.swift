@@ -10,7 +10,8 @@ public enum TasksText {
         + (projects == 1 ? "" : " in \(projects) projects, one per config") + ":")
     for project in summary.projects {
       lines.append(
-        "project \(project.name) (\(project.taskCount) task\(project.taskCount == 1 ? "" : "s")): \(project.config), \(project.tasksFile)")
+        "project \(project.name) (\(project.taskCount) task\(project.taskCount == 1 ? "" : "s")): \(project.config), \(project.tasksFile)"
+      )
       lines.append("  channels: \(project.channels.joined(separator: ", "))")
       for task in summary.tasks where listTasks && task.project == project.name {
         var line = "  \(task.media) + \(task.csv) -> \(task.correctedCsv)"
@@ -21,7 +22,8 @@ public enum TasksText {
     }
     if let setup = summary.labelStudio {
       lines.append(
-        "serve with: LOCAL_FILES_SERVING_ENABLED=true LOCAL_FILES_DOCUMENT_ROOT=\(setup.documentRoot) label-studio start")
+        "serve with: LOCAL_FILES_SERVING_ENABLED=true LOCAL_FILES_DOCUMENT_ROOT=\(setup.documentRoot) label-studio start"
+      )
       lines.append("local storage: \(setup.storagePaths.joined(separator: ", "))")
     }
     for report in summary.pushed ?? [] {

@@ -146,9 +146,11 @@ public func makeLabelStudioProject(resultPaths: [String], options: TasksOptions)
   }
   // Default root: the nearest folder above every folder holding a file
   // (Label Studio serves only strict subfolders of its document root).
-  let root = explicitRoot ?? LocalHosting.documentRoot(forFolders: prepared.map { parentFolder($0.mediaPath) } + [outputFolder])
+  let root =
+    explicitRoot ?? LocalHosting.documentRoot(forFolders: prepared.map { parentFolder($0.mediaPath) } + [outputFolder])
   let urls = FileURLs(prefix: options.urlPrefix, root: root)
-  let groups = projectGroups(prepared, askedChannels: options.channels.map { $0.map { $0.lowercased() } }, leftOut: &leftOut)
+  let groups = projectGroups(
+    prepared, askedChannels: options.channels.map { $0.map { $0.lowercased() } }, leftOut: &leftOut)
   guard !groups.isEmpty else {
     let reasons = leftOut.map { "\($0.result): \($0.reason)" }.joined(separator: "; ")
     throw AlignError("no task to write: \(reasons.isEmpty ? "no results given" : reasons)")
@@ -221,7 +223,9 @@ private func projectGroups(
           leftOut.append(
             .init(
               result: item.label, rejected: false,
-              reason: "\(item.csvPath) has no numeric column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(item.numericColumns.joined(separator: ", ")))"))
+              reason:
+                "\(item.csvPath) has no numeric column \(missing.map { "'\($0)'" }.joined(separator: ", ")) (it has \(item.numericColumns.joined(separator: ", ")))"
+            ))
           return false
         }
         return true
@@ -236,7 +240,8 @@ private func projectGroups(
       let partial = Set(items.flatMap(\.numericColumns)).subtracting(shared).sorted()
       if !partial.isEmpty {
         warnings.append(
-          "\(kind == .video ? "video" : "audio") project: column\(partial.count == 1 ? "" : "s") \(partial.joined(separator: ", ")) \(partial.count == 1 ? "is" : "are") not in every CSV and left out of the config; name the channels with --channels")
+          "\(kind == .video ? "video" : "audio") project: column\(partial.count == 1 ? "" : "s") \(partial.joined(separator: ", ")) \(partial.count == 1 ? "is" : "are") not in every CSV and left out of the config; name the channels with --channels"
+        )
       }
       groups.append(ProjectGroup(kind: kind, channels: shared, items: items, warnings: warnings))
       continue
@@ -305,7 +310,9 @@ private func writeProject(
         data[kind.variable] = .string(
           LegacyPlayer(media: kind, url: mediaURL, map: map).html)
       }
-      if kind == .video { data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? LabelConfig.defaultFrameRate) }
+      if kind == .video {
+        data[LabelConfig.frameRateVariable] = .number(item.frameRate ?? LabelConfig.defaultFrameRate)
+      }
       data["offset"] = .number(result.offset)
       data["scale"] = .number(result.scale)
       data["drift_ppm"] = .number(result.driftPpm)
@@ -356,9 +363,11 @@ func readResults(_ path: String) throws(AlignError) -> [AlignResult] {
   let decoder = jsonDecoder()
   let isArray = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
   do {
-    return isArray ? try decoder.decode([AlignResult].self, from: data) : [try decoder.decode(AlignResult.self, from: data)]
+    return isArray
+      ? try decoder.decode([AlignResult].self, from: data) : [try decoder.decode(AlignResult.self, from: data)]
   } catch {
-    throw AlignError("not an align result (\(decodingProblem(error))); make it with `mediaalign align MEDIA CSV --json > FILE`")
+    throw AlignError(
+      "not an align result (\(decodingProblem(error))); make it with `mediaalign align MEDIA CSV --json > FILE`")
   }
 }
 
@@ -377,7 +386,9 @@ private func decodingProblem(_ error: any Error) -> String {
 /// Reads and checks one result's inputs; nil never, throws with the reason it is left out.
 private func prepare(_ result: AlignResult, label: String, resultPath: String) throws -> Prepared? {
   guard result.status == .aligned else {
-    throw AlignError("alignment rejected: \(result.reason ?? "not confident") (confidence \(String(format: "%.2f", result.confidence)))")
+    throw AlignError(
+      "alignment rejected: \(result.reason ?? "not confident") (confidence \(String(format: "%.2f", result.confidence)))"
+    )
   }
   guard let series = result.series else {
     throw AlignError("a media-to-media result; tasks needs the result of `align MEDIA CSV`")
@@ -399,7 +410,8 @@ private func prepare(_ result: AlignResult, label: String, resultPath: String) t
   var warnings = info.warnings
   if kind == .video, info.firstVideo?.frameRate == nil {
     warnings.append(
-      "\(mediaPath): the video states no frame rate and its frames could not be timed; fps is Label Studio's default 24, so frame numbers may be off")
+      "\(mediaPath): the video states no frame rate and its frames could not be timed; fps is Label Studio's default 24, so frame numbers may be off"
+    )
   }
   return Prepared(
     label: label, result: result, mediaPath: mediaPath, csvPath: csvPath, kind: kind,
@@ -452,7 +464,8 @@ func resolveInput(_ path: String, relativeTo folder: String, what: String) throw
     }
   }
   throw AlignError(
-    "\(path): the result's \(what) is not found (looked in the current folder\(candidates.count > 1 ? " and beside the result" : "")); run tasks from the folder align ran in")
+    "\(path): the result's \(what) is not found (looked in the current folder\(candidates.count > 1 ? " and beside the result" : "")); run tasks from the folder align ran in"
+  )
 }
 
 private func parentFolder(_ path: String) -> String { (path as NSString).deletingLastPathComponent }

@@ -283,7 +283,8 @@ public struct ClockEstimator {
           && other.explainedSeconds >= 0.8 * best.explainedSeconds
           && !other.segments.contains(where: { piece in
             let middle = (piece.otherStart + piece.otherEnd) / 2
-            return abs(piece.referenceTime(middle, origin: origin) - (best.offset + best.scale * (middle - origin))) < 0.05
+            return abs(piece.referenceTime(middle, origin: origin) - (best.offset + best.scale * (middle - origin)))
+              < 0.05
           })
       })
     {
@@ -362,7 +363,11 @@ public struct ClockEstimator {
       return Estimate(
         offset: candidate.offset, scale: candidate.scale, confidence: 0, uncertaintyMs: .infinity, aligned: false,
         reason: "too few windows correlate clearly (\(usable.count) of \(windows.count)); the signals may be unrelated",
-        windows: windows.map { var w = $0; w.inlier = false; return w }, origin: origin,
+        windows: windows.map {
+          var w = $0
+          w.inlier = false
+          return w
+        }, origin: origin,
         overlap: overlapRange(candidate.offset, candidate.scale, origin, duration, referenceStart, referenceEnd),
         coarsePeak: candidate.r, searchWidth: 2 * margin, windowLength: windowLength, referenceBand: band,
         referenceSmoothingHz: key.smoothingHz)
@@ -406,7 +411,8 @@ public struct ClockEstimator {
     var reason: String? = nil
     var aligned = confidence >= options.threshold
     if !aligned {
-      reason = "only \(agreeing.count) of \(windows.count) windows agree on one clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
+      reason =
+        "only \(agreeing.count) of \(windows.count) windows agree on one clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
     } else if overlapLength < minimumOverlap {
       aligned = false
       reason = "the overlap (\(Int(overlapLength)) s) is under the minimum (\(Int(minimumOverlap)) s)"
@@ -481,7 +487,8 @@ public struct ClockEstimator {
     let f = parabolicPeak(peaks[top - 1].r, peaks[top].r, peaks[top + 1].r)
     let bestScale = peaks[top].scale + f * step
     // Interpolate the lag between the neighbouring scales likewise.
-    let lag = f >= 0
+    let lag =
+      f >= 0
       ? peaks[top].lag + f * (peaks[top + 1].lag - peaks[top].lag)
       : peaks[top].lag - f * (peaks[top - 1].lag - peaks[top].lag)
     let intercept = referenceStart + lag / rate - bestScale * (first - origin)

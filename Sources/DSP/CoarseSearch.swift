@@ -92,7 +92,8 @@ struct CoarseSearch {
 
     if longOther {
       // The other, once, on a uniform grid of its own clock.
-      let (values, weights) = resample(times: otherTimes, values: smoothedOther, scale: 1, step: 1 / rate, maxGap: maxGap)
+      let (values, weights) = resample(
+        times: otherTimes, values: smoothedOther, scale: 1, step: 1 / rate, maxGap: maxGap)
       guard !values.isEmpty else { return [] }
       let fixed = Correlator(reference: highPass(values, weights: weights, window: Int(5 * rate)))
       for scale in scales {
@@ -129,7 +130,9 @@ struct CoarseSearch {
         guard !values.isEmpty else { continue }
         let feature = highPass(values, weights: weights, window: Int(5 * rate))
         let (lags, r) = correlator.correlate(feature, weights: weights, minimumOverlap: minimumSamples)
-        guard let best = bestLag(r, lags: lags, offset: { referenceStart + $0 / rate }, allowed: allowed) else { continue }
+        guard let best = bestLag(r, lags: lags, offset: { referenceStart + $0 / rate }, allowed: allowed) else {
+          continue
+        }
         results.append(Candidate(r: best.r, scale: scale, offset: referenceStart + best.lag / rate))
       }
     }

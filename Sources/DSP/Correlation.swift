@@ -51,7 +51,10 @@ public final class Correlator {
       var product = [Double](repeating: 0, count: x.count)
       var k = 0
       while k < x.count {
-        let xr = x[k], xi = x[k + 1], yr = y[k], yi = y[k + 1]
+        let xr = x[k]
+        let xi = x[k + 1]
+        let yr = y[k]
+        let yi = y[k + 1]
         product[k] = xr * yr + xi * yi
         product[k + 1] = xr * yi - xi * yr
         k += 2

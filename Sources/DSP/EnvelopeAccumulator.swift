@@ -265,10 +265,16 @@ public struct EnvelopeAccumulator: Sendable {
 /// vectorises; the order is fixed by `count`, so equal inputs give equal sums.
 @inline(__always)
 func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {
-  var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+  var s0 = 0.0
+  var s1 = 0.0
+  var s2 = 0.0
+  var s3 = 0.0
   var i = 0
   while i + 4 <= count {
-    let a = Double(x[i]), b = Double(x[i + 1]), c = Double(x[i + 2]), d = Double(x[i + 3])
+    let a = Double(x[i])
+    let b = Double(x[i + 1])
+    let c = Double(x[i + 2])
+    let d = Double(x[i + 3])
     s0 += a * a
     s1 += b * b
     s2 += c * c

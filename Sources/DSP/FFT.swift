@@ -49,7 +49,8 @@ public final class RealFFT {
     fftw_execute(forwardPlan)
     let bins = size / 2 + 1
     return [Double](unsafeUninitializedCapacity: 2 * bins) { buffer, count in
-      UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: complex, byteCount: bins * MemoryLayout<fftw_complex>.size)
+      UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(
+        from: complex, byteCount: bins * MemoryLayout<fftw_complex>.size)
       count = 2 * bins
     }
   }
@@ -66,7 +67,8 @@ public final class RealFFT {
     fftw_execute(forwardPlan)
     let spectrum = UnsafeMutableRawPointer(complex).assumingMemoryBound(to: Double.self)
     for k in 0..<bins {
-      let re = spectrum[2 * k], im = spectrum[2 * k + 1]
+      let re = spectrum[2 * k]
+      let im = spectrum[2 * k + 1]
       power[k] = re * re + im * im
     }
   }

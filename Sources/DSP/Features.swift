@@ -80,8 +80,10 @@ public func resample(
       }
       continue
     }
-    let t0 = times[k], t1 = times[k + 1]
-    let v0 = values[k], v1 = values[k + 1]
+    let t0 = times[k]
+    let t1 = times[k + 1]
+    let v0 = values[k]
+    let v1 = values[k + 1]
     guard t1 - t0 <= maxGap, !v0.isNaN, !v1.isNaN else { continue }
     let f = t1 > t0 ? (t - t0) / (t1 - t0) : 0
     out[g] = v0 + f * (v1 - v0)

@@ -60,8 +60,11 @@ extension ClockEstimator {
       (linear.offset, linear.scale, linear.uncertaintyMs)
     ]
     for sub in subs {
-      maps.append((sub.estimate.offset - sub.estimate.scale * (sub.estimate.origin - origin), sub.estimate.scale,
-        sub.estimate.uncertaintyMs))
+      maps.append(
+        (
+          sub.estimate.offset - sub.estimate.scale * (sub.estimate.origin - origin), sub.estimate.scale,
+          sub.estimate.uncertaintyMs
+        ))
     }
     func at(_ map: Int, _ t: Double) -> Double { maps[map].offset + maps[map].scale * (t - origin) }
 

@@ -93,7 +93,6 @@ final class ReferenceSignals {
     features[.broadband] = feature
   }
 
-
   func feature(_ key: Key) -> Feature {
     if let known = features[key] { return known }
     let made = Feature(raw: raw(key), rate: rate)
@@ -281,12 +280,15 @@ private struct ChoiceGrid {
   func peak(_ reference: [Double], lags: Int, referenceOffset: Int = 0) -> Double {
     var best = 0.0
     for lag in -lags...lags {
-      var xy = 0.0, xx = 0.0, yy = 0.0
+      var xy = 0.0
+      var xx = 0.0
+      var yy = 0.0
       var i = 0
       while i < values.count {
         let j = start + lag + i - referenceOffset
         if j >= 0, j < reference.count, weights[i] > 0 {
-          let x = values[i], y = reference[j]
+          let x = values[i]
+          let y = reference[j]
           xy += x * y
           xx += x * x
           yy += y * y

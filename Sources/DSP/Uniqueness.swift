@@ -49,7 +49,9 @@ enum Uniqueness {
     var rival = -1.0
     for (index, value) in r.enumerated() {
       let distance = abs(Double(lags.lowerBound + index) - expected) * step
-      if distance <= centre { peak = max(peak, value) } else if distance >= exclusion && distance <= reach {
+      if distance <= centre {
+        peak = max(peak, value)
+      } else if distance >= exclusion && distance <= reach {
         rival = max(rival, value)
       }
     }

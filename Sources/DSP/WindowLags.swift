@@ -87,7 +87,8 @@ enum WindowLags {
       let to = firstIndex(in: otherTimes, notBefore: (start + length + 1).nextUp)
       guard to - from >= 10 else { continue }
       let shifted = (from..<to).map { (otherTimes[$0] - start, otherFeature[$0]) }
-      var (a, w) = resample(times: shifted.map(\.0), values: shifted.map(\.1), scale: scale, step: 1 / rate, maxGap: maxGap)
+      var (a, w) = resample(
+        times: shifted.map(\.0), values: shifted.map(\.1), scale: scale, step: 1 / rate, maxGap: maxGap)
       let wanted = Int(length * scale * rate)
       if a.count > wanted {
         a.removeLast(a.count - wanted)

@@ -62,7 +62,8 @@ public struct LabelStudioAPI: Sendable {
     let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
     if token.split(separator: ".").count == 3 {
       let unauthenticated = LabelStudioAPI(base: base, authorization: nil, session: session)
-      let answer = try await unauthenticated.call("POST", "/api/token/refresh/", body: .object(["refresh": .string(token)]))
+      let answer = try await unauthenticated.call(
+        "POST", "/api/token/refresh/", body: .object(["refresh": .string(token)]))
       guard let access = answer["access"]?.stringValue else {
         throw .unexpected(request: "POST /api/token/refresh/", what: "no access token")
       }
@@ -124,7 +125,9 @@ public struct LabelStudioAPI: Sendable {
       throw .unexpected(request: request, what: "HTTP \(status) without the document root: \(Self.message(data))")
     }
     let root = String(text[start.upperBound..<end.lowerBound])
-    guard root.hasPrefix("/") else { throw .unexpected(request: request, what: "document root \(MessageText.cell(root))") }
+    guard root.hasPrefix("/") else {
+      throw .unexpected(request: request, what: "document root \(MessageText.cell(root))")
+    }
     return root
   }
 
@@ -136,9 +139,11 @@ public struct LabelStudioAPI: Sendable {
     let request = "\(method) \(path)"
     guard var components = URLComponents(string: base + path) else { throw .badURL(base + path) }
     if !query.isEmpty {
-      components.queryItems = (components.queryItems ?? []) + query.sorted { $0.key < $1.key }.map {
-        URLQueryItem(name: $0.key, value: $0.value)
-      }
+      components.queryItems =
+        (components.queryItems ?? [])
+        + query.sorted { $0.key < $1.key }.map {
+          URLQueryItem(name: $0.key, value: $0.value)
+        }
     }
     guard let url = components.url else { throw .badURL(base + path) }
     var urlRequest = URLRequest(url: url)
@@ -180,7 +185,8 @@ public struct LabelStudioAPI: Sendable {
     switch value {
     case .string(let s): return MessageText.cell(s, limit: 400)
     case .array(let items): return items.map(flatten).joined(separator: "; ")
-    case .object(let fields): return fields.sorted { $0.key < $1.key }.map { "\($0.key): \(flatten($0.value))" }.joined(separator: "; ")
+    case .object(let fields):
+      return fields.sorted { $0.key < $1.key }.map { "\($0.key): \(flatten($0.value))" }.joined(separator: "; ")
     case .number(let d): return "\(d)"
     case .integer(let i): return "\(i)"
     case .bool(let b): return "\(b)"

@@ -57,7 +57,8 @@ public struct LabelConfig: Sendable, Equatable {
     switch (target, media) {
     case (.native, .video):
       lines.append(
-        "  <Video name=\"video\" value=\"$video\" sync=\"\(Self.syncGroup)\" frameRate=\"$\(Self.frameRateVariable)\"/>")
+        "  <Video name=\"video\" value=\"$video\" sync=\"\(Self.syncGroup)\" frameRate=\"$\(Self.frameRateVariable)\"/>"
+      )
     case (.native, .audio):
       lines.append("  <Audio name=\"audio\" value=\"$audio\" sync=\"\(Self.syncGroup)\"/>")
     case (.legacy, _):

@@ -12,7 +12,8 @@ public func validate(config: LabelConfig, tasks: [LabelStudioTask], headers: [[S
   let variables = config.variables
   for (i, task) in tasks.enumerated() {
     for name in variables where task.data[name] == nil {
-      problems.append(ConfigProblem(task: i, description: "task data has no '\(name)', which the config reads as $\(name)"))
+      problems.append(
+        ConfigProblem(task: i, description: "task data has no '\(name)', which the config reads as $\(name)"))
     }
     if i < headers.count {
       let header = Set(headers[i])

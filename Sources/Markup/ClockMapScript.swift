@@ -7,7 +7,8 @@
 public enum ClockMapScript {
   /// `P` as a JavaScript array literal (numbers only).
   public static func pieces(_ pieces: [(csvStart: Double, offset: Double, scale: Double)]) -> String {
-    "[" + pieces.map { "[\(number($0.csvStart)),\(number($0.offset)),\(number($0.scale))]" }.joined(separator: ",") + "]"
+    "[" + pieces.map { "[\(number($0.csvStart)),\(number($0.offset)),\(number($0.scale))]" }.joined(separator: ",")
+      + "]"
   }
 
   /// `mapToMedia(P,C,t)`: the media time of CSV time `t` (the piece whose

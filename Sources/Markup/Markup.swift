@@ -26,7 +26,8 @@ public enum Markup {
     for byte in text.utf8 {
       let unreserved =
         (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
-        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "~")
+        || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+        || byte == UInt8(ascii: "~")
       if unreserved || (keepingSlash && byte == UInt8(ascii: "/")) {
         out.unicodeScalars.append(UnicodeScalar(byte))
       } else {

@@ -78,11 +78,13 @@ public struct AudioReader: ~Copyable {
         stream: chosen, into: &mono, damage: &damage)
     }
     guard let first = opening.first else {
-      throw .noAudioStream(path: path, detail: "audio stream #\(chosen) holds no decodable samples; check the file plays")
+      throw .noAudioStream(
+        path: path, detail: "audio stream #\(chosen) holds no decodable samples; check the file plays")
     }
     let done = opening.ended
     let origin = first.timestamp ?? 0
-    let start = origin - Timeline.startCorrection(formatName: formatName, skipStart: opening.skipStart, sampleRate: rate)
+    let start =
+      origin - Timeline.startCorrection(formatName: formatName, skipStart: opening.skipStart, sampleRate: rate)
     var endSample: Int64? = nil
     if Timeline.hasEditListEnd(formatName), let edit = input.withStream(chosen, Timeline.declaredEnd) ?? nil {
       endSample = Int64(((edit - origin) * Double(rate)).rounded())
@@ -117,7 +119,8 @@ public struct AudioReader: ~Copyable {
   private static func openDecoder(
     _ input: borrowing FormatInput, stream: Int, path: String
   ) throws(MediaError) -> Decoder {
-    let name = input.withStream(stream) { String(cString: avcodec_get_name($0.pointee.codecpar.pointee.codec_id)) } ?? "unknown"
+    let name =
+      input.withStream(stream) { String(cString: avcodec_get_name($0.pointee.codecpar.pointee.codec_id)) } ?? "unknown"
     let decoder = try failing(as: { .readFailed(path: path, stream: stream, underlying: $0) }) {
       () throws(FFmpegError) -> Decoder?? in
       try input.withStream(stream) { (s) throws(FFmpegError) -> Decoder? in try Decoder(stream: s) }
@@ -159,7 +162,9 @@ public struct AudioReader: ~Copyable {
     return (nil, skipStart, ended)
   }
 
-  private static func chooseStream(_ input: borrowing FormatInput, path: String, requested: Int?) throws(MediaError) -> Int {
+  private static func chooseStream(_ input: borrowing FormatInput, path: String, requested: Int?) throws(MediaError)
+    -> Int
+  {
     var kinds: [String] = []
     var firstAudio: Int?
     for index in 0..<input.streamCount {
@@ -168,17 +173,29 @@ public struct AudioReader: ~Copyable {
       kinds.append("#\(index) \(name)")
       if type == AVMEDIA_TYPE_AUDIO && firstAudio == nil { firstAudio = index }
       if index == requested && type != AVMEDIA_TYPE_AUDIO {
-        throw .noAudioStream(path: path, detail: "stream #\(index) is \(name), not audio (streams: \(kinds.joined(separator: ", "))…); pick an audio stream with --stream")
+        throw .noAudioStream(
+          path: path,
+          detail:
+            "stream #\(index) is \(name), not audio (streams: \(kinds.joined(separator: ", "))…); pick an audio stream with --stream"
+        )
       }
     }
     if let requested {
       guard requested >= 0 && requested < input.streamCount else {
-        throw .noAudioStream(path: path, detail: "there is no stream #\(requested) (streams: \(kinds.joined(separator: ", "))); pick an audio stream with --stream")
+        throw .noAudioStream(
+          path: path,
+          detail:
+            "there is no stream #\(requested) (streams: \(kinds.joined(separator: ", "))); pick an audio stream with --stream"
+        )
       }
       return requested
     }
     guard let firstAudio else {
-      throw .noAudioStream(path: path, detail: "no audio stream (streams: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))); audio-based alignment needs the recording's sound")
+      throw .noAudioStream(
+        path: path,
+        detail:
+          "no audio stream (streams: \(kinds.isEmpty ? "none" : kinds.joined(separator: ", "))); audio-based alignment needs the recording's sound"
+      )
     }
     return firstAudio
   }
@@ -319,9 +336,16 @@ public struct AudioReader: ~Copyable {
     }
     let wrap: (FFmpegError) -> MediaError = { .readFailed(path: path, stream: streamIndex, underlying: $0) }
     let packet = try failing(as: wrap) { () throws(FFmpegError) in try Packet() }
-    guard let (num, den, rate) = input.withStream(streamIndex, { s in
-      (Int64(s.pointee.time_base.num), Int64(s.pointee.time_base.den), Int64(s.pointee.codecpar.pointee.sample_rate))
-    }) else { throw .noAudioStream(path: path, detail: "there is no stream #\(streamIndex)") }
+    guard
+      let (num, den, rate) = input.withStream(
+        streamIndex,
+        { s in
+          (
+            Int64(s.pointee.time_base.num), Int64(s.pointee.time_base.den),
+            Int64(s.pointee.codecpar.pointee.sample_rate)
+          )
+        })
+    else { throw .noAudioStream(path: path, detail: "there is no stream #\(streamIndex)") }
     var positions: [Int64] = []
     var firstSample: [Int64] = []
     var cumulative: Int64 = 0
@@ -346,6 +370,7 @@ public struct AudioReader: ~Copyable {
       positions = order.map { positions[$0] }
       firstSample = order.map { firstSample[$0] }
     }
-    return PacketTable(positions: positions, firstSample: firstSample, totalSamples: max(0, cumulative - skipStart - skipEnd))
+    return PacketTable(
+      positions: positions, firstSample: firstSample, totalSamples: max(0, cumulative - skipStart - skipEnd))
   }
 }

@@ -1,5 +1,5 @@
-import Foundation
 internal import CFFmpeg
+import Foundation
 
 /// Packets of one audio stream that the decoder refused, as `ffmpeg` skips
 /// them: the samples they held are missing (the next frame's timestamp
@@ -84,7 +84,7 @@ extension Decoder {
     damage.countPacket()
     do {
       try send(packet)
-    } catch where error.isPacketDamage {
+    } catch  where error.isPacketDamage {
       let tick = Double(timeBase.num) / Double(max(1, timeBase.den))
       let time = (packet.pts ?? packet.dts).map { Double($0) * tick }
       damage.record(time: time, lasting: Double(max(0, packet.duration)) * tick, reason: error)
@@ -97,7 +97,7 @@ extension Decoder {
     for _ in 0..<16 {
       do {
         return try receive(into: frame)
-      } catch where error.isPacketDamage {
+      } catch  where error.isPacketDamage {
         damage.record(time: nil, reason: error)
       }
     }

@@ -33,7 +33,9 @@ struct FormatInput: ~Copyable {
         guard let parameters = streams[index]?.pointee.codecpar.pointee, parameters.codec_type == AVMEDIA_TYPE_AUDIO
         else { continue }
         audio += 1
-        if parameters.codec_id == AV_CODEC_ID_NONE || parameters.sample_rate <= 0 || parameters.ch_layout.nb_channels <= 0 {
+        if parameters.codec_id == AV_CODEC_ID_NONE || parameters.sample_rate <= 0
+          || parameters.ch_layout.nb_channels <= 0
+        {
           complete = false
         }
       }
@@ -108,8 +110,9 @@ struct Packet: ~Copyable {
       size >= 8
     else { return (0, 0) }
     func le32(_ offset: Int) -> Int64 {
-      Int64(UInt32(data[offset]) | UInt32(data[offset + 1]) << 8
-        | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24)
+      Int64(
+        UInt32(data[offset]) | UInt32(data[offset + 1]) << 8
+          | UInt32(data[offset + 2]) << 16 | UInt32(data[offset + 3]) << 24)
     }
     return (le32(0), le32(4))
   }

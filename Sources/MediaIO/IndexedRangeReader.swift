@@ -83,7 +83,8 @@ extension PacketIndex {
         }
       }
       if !extended {
-        runs.append(Run(position: entry.pos, tick: entry.timestamp, step: 0, first: sizes.count, count: 1, flags: flags))
+        runs.append(
+          Run(position: entry.pos, tick: entry.timestamp, step: 0, first: sizes.count, count: 1, flags: flags))
       }
       sizes.append(UInt32(entry.size))
       runEnd = entry.pos + Int64(entry.size)
@@ -219,7 +220,9 @@ private struct BufferedFile: ~Copyable {
   }
 
   /// Copies `count` bytes at `position` to `destination`.
-  mutating func copy(at position: Int64, count wanted: Int, into destination: UnsafeMutablePointer<UInt8>) throws(FFmpegError) {
+  mutating func copy(at position: Int64, count wanted: Int, into destination: UnsafeMutablePointer<UInt8>)
+    throws(FFmpegError)
+  {
     if position < start || position + Int64(wanted) > start + Int64(count) {
       if wanted > buffer.count {
         try fill(destination, count: wanted, at: position)
@@ -227,7 +230,8 @@ private struct BufferedFile: ~Copyable {
       }
       count = 0
       start = position
-      count = try fill(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: buffer.count, at: position, atLeast: wanted)
+      count = try fill(
+        buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: buffer.count, at: position, atLeast: wanted)
     }
     (buffer.baseAddress! + Int(position - start)).withMemoryRebound(to: UInt8.self, capacity: wanted) {
       destination.update(from: $0, count: wanted)
@@ -236,7 +240,9 @@ private struct BufferedFile: ~Copyable {
 
   /// Reads up to `count` bytes at `position`, at least `atLeast` of them.
   @discardableResult
-  private func fill(_ target: UnsafeMutablePointer<UInt8>, count: Int, at position: Int64, atLeast: Int? = nil) throws(FFmpegError) -> Int {
+  private func fill(_ target: UnsafeMutablePointer<UInt8>, count: Int, at position: Int64, atLeast: Int? = nil)
+    throws(FFmpegError) -> Int
+  {
     let needed = atLeast ?? count
     var done = 0
     while done < count {
@@ -249,7 +255,8 @@ private struct BufferedFile: ~Copyable {
       done += n
     }
     guard done >= needed else {
-      throw FFmpegError(code: cffmpeg_eof, function: "read", logged: "packet at byte \(position) lies past the end of the file")
+      throw FFmpegError(
+        code: cffmpeg_eof, function: "read", logged: "packet at byte \(position) lies past the end of the file")
     }
     return done
   }

@@ -30,7 +30,8 @@ public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
   public var path: String {
     switch self {
     case .notFound(let path), .isDirectory(let path), .emptyFile(let path), .notRegularFile(let path, _),
-      .damaged(let path, _, _), .unreadable(let path, _), .cannotOpen(let path, _), .textNotMedia(let path, _), .truncated(let path, _),
+      .damaged(let path, _, _), .unreadable(let path, _), .cannotOpen(let path, _), .textNotMedia(let path, _),
+      .truncated(let path, _),
       .readFailed(let path, _, _), .noAudioStream(let path, _), .noDecoder(let path, _, _):
       return path
     }
@@ -69,8 +70,8 @@ public enum MediaError: Error, Sendable, CustomStringConvertible, Equatable {
     case .truncated(let path, let detail):
       return "\(path): the file is truncated: \(detail); copy it again from the source"
     case .readFailed(let path, let stream, let error):
-      let where_ = stream.map { " in stream #\($0)" } ?? ""
-      return "\(path): read error\(where_): \(error); the file may be damaged, copy it again"
+      let location = stream.map { " in stream #\($0)" } ?? ""
+      return "\(path): read error\(location): \(error); the file may be damaged, copy it again"
     case .noAudioStream(let path, let detail):
       return "\(path): \(detail)"
     case .noDecoder(let path, let stream, let codec):

@@ -151,7 +151,6 @@ private func streamFacts(_ stream: UnsafeMutablePointer<AVStream>, index: Int) -
   return info
 }
 
-
 /// Runs an FFmpeg step, turning its error into the domain error `wrap` makes.
 func failing<T: ~Copyable>(
   as wrap: (FFmpegError) -> MediaError, _ body: () throws(FFmpegError) -> T

@@ -55,7 +55,7 @@ func decodeRange(
         } else {
           do throws(FFmpegError) {
             try decoder.send(packet)
-          } catch where error.isPacketDamage {
+          } catch  where error.isPacketDamage {
             continue  // pre-roll: a frame whose history was skipped
           }
         }
@@ -69,12 +69,16 @@ func decodeRange(
         if let table {
           let position = frame.pointer.pointee.pkt_pos
           guard let placed = table.sample(atPosition: position) else {
-            throw FFmpegError(code: cffmpeg_invaliddata, function: "av_read_frame", logged: "packet at byte \(position) is not in the packet table")
+            throw FFmpegError(
+              code: cffmpeg_invaliddata, function: "av_read_frame",
+              logged: "packet at byte \(position) is not in the packet table")
           }
           index = placed
         } else {
           guard let stamp = frame.bestEffortTimestamp else {
-            throw FFmpegError(code: cffmpeg_invaliddata, function: "avcodec_receive_frame", logged: "a frame without a timestamp after a seek")
+            throw FFmpegError(
+              code: cffmpeg_invaliddata, function: "avcodec_receive_frame",
+              logged: "a frame without a timestamp after a seek")
           }
           index = stamp / clock.ticksPerSample - clock.originTicks
         }
@@ -101,5 +105,6 @@ func decodeRange(
     }
     return true
   }
-  throw FFmpegError(code: cffmpeg_invaliddata, function: "av_seek_frame", logged: "could not seek before sample \(range.lowerBound)")
+  throw FFmpegError(
+    code: cffmpeg_invaliddata, function: "av_seek_frame", logged: "could not seek before sample \(range.lowerBound)")
 }

@@ -114,16 +114,18 @@ struct StreamScanner {
       switch stream.codecType {
       case .audio:
         audio[stream.index] = AudioTally()
-        let needsDecode = input.withStream(stream.index) { (avStream) -> Bool in
-          !decodeAudio && packetDurationsAreExact(avStream) ? false : true
-        } ?? false
+        let needsDecode =
+          input.withStream(stream.index) { (avStream) -> Bool in
+            !decodeAudio && packetDurationsAreExact(avStream) ? false : true
+          } ?? false
         guard needsDecode else { continue }
         let opened: AudioDecoding?
         do {
-          opened = try input.withStream(stream.index) { (avStream) throws(FFmpegError) -> AudioDecoding? in
-            guard let decoder = try Decoder(stream: avStream) else { return nil }
-            return AudioDecoding(decoder, timeBase: avStream.pointee.time_base)
-          } ?? nil
+          opened =
+            try input.withStream(stream.index) { (avStream) throws(FFmpegError) -> AudioDecoding? in
+              guard let decoder = try Decoder(stream: avStream) else { return nil }
+              return AudioDecoding(decoder, timeBase: avStream.pointee.time_base)
+            } ?? nil
         } catch {
           throw .readFailed(path: path, stream: stream.index, underlying: error)
         }
@@ -167,13 +169,16 @@ struct StreamScanner {
       start = decoded.firstTimestamp.map { clock.seconds($0) }
       stream.durationMethod = .decode
     } else {
-      samples = clock.samples(tally.ticks, rate: rate) - tally.skipStart - tally.skipEnd
+      samples =
+        clock.samples(tally.ticks, rate: rate) - tally.skipStart - tally.skipEnd
         + (spotDecoders[stream.index]?.samples ?? 0)
       start = tally.firstPts.map { clock.seconds($0) + Double(tally.skipStart) / Double(rate) }
       stream.durationMethod = .packets
     }
     if let shifted = start {
-      start = shifted - Timeline.startCorrection(formatName: info.format.formatName, skipStart: tally.skipStart, sampleRate: rate)
+      start =
+        shifted
+        - Timeline.startCorrection(formatName: info.format.formatName, skipStart: tally.skipStart, sampleRate: rate)
     }
     // MP4/MOV: the edit list's end bounds what a player presents.
     if clipToEditList, let start, let editEnd = clock.editEnd {

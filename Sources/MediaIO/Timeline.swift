@@ -1,5 +1,5 @@
-import Foundation
 internal import CFFmpeg
+import Foundation
 
 /// The container rules that place decoded audio on the media clock, shared
 /// by `probeMedia` and `AudioReader` so both give the same timeline.
@@ -54,18 +54,19 @@ enum Timeline {
   ) -> (stream: Int, time: Double, position: Int64, declaredEnd: Double?)? {
     var earliest: (stream: Int, time: Double, position: Int64, declaredEnd: Double?)?
     for index in 0..<input.streamCount {
-      let found = input.withStream(index) { stream -> (Int, Double, Int64, Double?)? in
-        let timeBase = stream.pointee.time_base
-        guard timeBase.den != 0 else { return nil }
-        for i in 0..<avformat_index_get_entries_count(stream) {
-          guard let entry = avformat_index_get_entry(stream, i)?.pointee else { break }
-          if entry.pos + Int64(entry.size) > fileSize {
-            let time = Double(entry.timestamp) * Double(timeBase.num) / Double(timeBase.den)
-            return (index, time, entry.pos, declaredEnd(stream))
+      let found =
+        input.withStream(index) { stream -> (Int, Double, Int64, Double?)? in
+          let timeBase = stream.pointee.time_base
+          guard timeBase.den != 0 else { return nil }
+          for i in 0..<avformat_index_get_entries_count(stream) {
+            guard let entry = avformat_index_get_entry(stream, i)?.pointee else { break }
+            if entry.pos + Int64(entry.size) > fileSize {
+              let time = Double(entry.timestamp) * Double(timeBase.num) / Double(timeBase.den)
+              return (index, time, entry.pos, declaredEnd(stream))
+            }
           }
-        }
-        return nil
-      } ?? nil
+          return nil
+        } ?? nil
       if let found, found.1 < (earliest?.time ?? .infinity) { earliest = found }
     }
     return earliest

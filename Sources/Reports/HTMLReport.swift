@@ -43,9 +43,10 @@ public enum HTMLReport {
 
   static func summaryTable(_ rows: [(Int, ReportEntry)]) -> String {
     var out = "<section><h2>Summary</h2><table class=\"summary sortable\"><thead><tr>"
-    for (i, name) in ["Status", "Confidence", "Media", "Sensor / other", "Offset (s)", "Drift (ppm)", "± (ms)", "Warnings"]
-      .enumerated()
-    {
+    for (i, name) in [
+      "Status", "Confidence", "Media", "Sensor / other", "Offset (s)", "Drift (ppm)", "± (ms)", "Warnings",
+    ]
+    .enumerated() {
       out += "<th data-col=\"\(i)\" title=\"Sort by \(name.lowercased())\">\(name)</th>"
     }
     out += "</tr></thead><tbody>"
@@ -55,7 +56,8 @@ public enum HTMLReport {
       out += "<td data-v=\"\(e.rank)\"><a href=\"#r\(index)\">\(status)</a></td>"
       out += "<td data-v=\"\(e.confidence)\">\(fixed(e.confidence, 2))</td>"
       out += "<td>\(Escape.html(basename(e.mediaPath)))</td><td>\(Escape.html(basename(e.otherPath)))</td>"
-      out += "<td data-v=\"\(e.offset)\">\(fixed(e.offset, 3))</td><td data-v=\"\(e.driftPpm)\">\(fixed(e.driftPpm, 0))</td>"
+      out +=
+        "<td data-v=\"\(e.offset)\">\(fixed(e.offset, 3))</td><td data-v=\"\(e.driftPpm)\">\(fixed(e.driftPpm, 0))</td>"
       out += "<td data-v=\"\(e.uncertaintyMs ?? -1)\">\(e.uncertaintyMs.map { fixed($0, 1) } ?? "–")</td>"
       out += "<td data-v=\"\(e.warnings.count)\">\(e.warnings.count)</td></tr>"
     }
@@ -86,7 +88,8 @@ public enum HTMLReport {
     for (i, c) in counts.enumerated() where c > 0 {
       let x0 = frame.px(range.lowerBound + Double(i) * w)
       let x1 = frame.px(range.lowerBound + Double(i + 1) * w)
-      out += "<rect class=\"bar\" x=\"\(n(x0 + 1))\" y=\"\(n(frame.py(Double(c))))\" width=\"\(n(max(1, x1 - x0 - 2)))\" height=\"\(n(frame.py(0) - frame.py(Double(c))))\"><title>\(c)</title></rect>"
+      out +=
+        "<rect class=\"bar\" x=\"\(n(x0 + 1))\" y=\"\(n(frame.py(Double(c))))\" width=\"\(n(max(1, x1 - x0 - 2)))\" height=\"\(n(frame.py(0) - frame.py(Double(c))))\"><title>\(c)</title></rect>"
     }
     return out + "</svg>"
   }
@@ -103,16 +106,20 @@ public enum HTMLReport {
     if e.aligned {
       out += "<p class=\"words\">\(Escape.html(e.plainWords))</p>"
     } else {
-      out += "<p class=\"words\">Not aligned: \(Escape.html(e.reason ?? "not confident")). The best guess below is not to be trusted.</p>"
+      out +=
+        "<p class=\"words\">Not aligned: \(Escape.html(e.reason ?? "not confident")). The best guess below is not to be trusted.</p>"
     }
     var facts: [(String, String)] = [
       ("media", e.mediaPath), (e.otherIsMedia ? "other media" : "sensor CSV", e.otherPath),
     ]
     if let channel = e.channel { facts.append(("channel", channel)) }
     facts += [
-      ("clock map", e.otherIsMedia
-        ? "t_ref = \(fixed(e.offset, 4)) + \(fixed(e.scale, 7)) × t_other"
-        : "t_media = \(fixed(e.offset, 4)) + \(fixed(e.scale, 7)) × (t_csv − \(e.csvOrigin))"),
+      (
+        "clock map",
+        e.otherIsMedia
+          ? "t_ref = \(fixed(e.offset, 4)) + \(fixed(e.scale, 7)) × t_other"
+          : "t_media = \(fixed(e.offset, 4)) + \(fixed(e.scale, 7)) × (t_csv − \(e.csvOrigin))"
+      ),
       ("drift", "\(fixed(e.driftPpm, 1)) ppm"),
       ("overlap", "media \(fixed(e.overlap.lowerBound, 2))–\(fixed(e.overlap.upperBound, 2)) s"),
       ("windows agreeing", "\(e.windows.filter(\.inlier).count) of \(e.windows.count)"),
@@ -120,9 +127,11 @@ public enum HTMLReport {
     ]
     for (k, segment) in e.segments.enumerated() {
       facts.append(
-        ("segment \(k + 1)",
+        (
+          "segment \(k + 1)",
           "t_csv \(fixed(segment.csvStart, 3))–\(fixed(segment.csvEnd, 3)) s: t_media = \(fixed(segment.offset, 4)) + \(fixed(segment.scale, 7)) × (t_csv − \(e.csvOrigin))"
-            + (segment.jumpMs.map { "; jump \(fixed($0, 1)) ms" } ?? "")))
+            + (segment.jumpMs.map { "; jump \(fixed($0, 1)) ms" } ?? "")
+        ))
     }
     facts += e.mediaFacts
     out += "<table class=\"facts\">"
@@ -135,7 +144,8 @@ public enum HTMLReport {
     }
     if let s = e.signals {
       out += player(e, s, index: index)
-      out += "<h3>Before correction <small>(the sensor's first row at media 0, its own rate: what Label Studio's native sync shows)</small></h3>"
+      out +=
+        "<h3>Before correction <small>(the sensor's first row at media 0, its own rate: what Label Studio's native sync shows)</small></h3>"
       out += overlay(s.envelope, s.before, range: s.mediaRange, label: "before correction")
       out += "<h3>After correction</h3>"
       out += overlay(s.envelope, s.after, range: s.mediaRange, label: "after correction")
@@ -175,9 +185,11 @@ public enum HTMLReport {
     let frame = PlotFrame(width: 470, height: 170, left: 44, x: lo...hi, y: yLo...yHi)
     var out = frame.open(label: "correlation", xUnit: " ms", yTicks: [yLo, 0, yHi], yFormat: { fixed($0, 2) })
     out += frame.line(curve, cssClass: "corr-line")
-    out += "<line class=\"zero\" x1=\"\(n(frame.px(0)))\" x2=\"\(n(frame.px(0)))\" y1=\"\(n(frame.top))\" y2=\"\(n(frame.top + frame.plotHeight))\"/>"
+    out +=
+      "<line class=\"zero\" x1=\"\(n(frame.px(0)))\" x2=\"\(n(frame.px(0)))\" y1=\"\(n(frame.top))\" y2=\"\(n(frame.top + frame.plotHeight))\"/>"
     if let peak = curve.ys.indices.max(by: { curve.ys[$0] < curve.ys[$1] }) {
-      out += "<circle class=\"peak\" cx=\"\(n(frame.px(curve.xs[peak])))\" cy=\"\(n(frame.py(curve.ys[peak])))\" r=\"4\"><title>peak at \(fixed(curve.xs[peak], 0)) ms</title></circle>"
+      out +=
+        "<circle class=\"peak\" cx=\"\(n(frame.px(curve.xs[peak])))\" cy=\"\(n(frame.py(curve.ys[peak])))\" r=\"4\"><title>peak at \(fixed(curve.xs[peak], 0)) ms</title></circle>"
     }
     return out + "</svg>"
   }
@@ -191,14 +203,18 @@ public enum HTMLReport {
     let x1 = max(times.max() ?? 1, e.overlap.upperBound, x0 + 1)
     let frame = PlotFrame(width: 470, height: 170, left: 44, x: x0...x1, y: -limit...limit)
     var out = frame.open(label: "lag per window", xUnit: " s", yTicks: [-limit, 0, limit], yFormat: { fixed($0, 0) })
-    out += "<line class=\"fit\" x1=\"\(n(frame.left))\" x2=\"\(n(frame.left + frame.plotWidth))\" y1=\"\(n(frame.py(0)))\" y2=\"\(n(frame.py(0)))\"/>"
+    out +=
+      "<line class=\"fit\" x1=\"\(n(frame.left))\" x2=\"\(n(frame.left + frame.plotWidth))\" y1=\"\(n(frame.py(0)))\" y2=\"\(n(frame.py(0)))\"/>"
     if let u = e.uncertaintyMs, u < limit {
-      out += "<rect class=\"unc\" x=\"\(n(frame.left))\" y=\"\(n(frame.py(u)))\" width=\"\(n(frame.plotWidth))\" height=\"\(n(frame.py(-u) - frame.py(u)))\"/>"
+      out +=
+        "<rect class=\"unc\" x=\"\(n(frame.left))\" y=\"\(n(frame.py(u)))\" width=\"\(n(frame.plotWidth))\" height=\"\(n(frame.py(-u) - frame.py(u)))\"/>"
     }
     for w in e.windows {
-      out += "<circle class=\"\(w.inlier ? "in" : "out")\" cx=\"\(n(frame.px(w.mediaTime)))\" cy=\"\(n(frame.py(frame.clampY(w.lagMs))))\" r=\"\(n(2 + 3 * max(0, min(1, w.quality))))\"><title>media \(fixed(w.mediaTime, 1)) s: \(fixed(w.lagMs, 1)) ms, quality \(fixed(w.quality, 2))</title></circle>"
+      out +=
+        "<circle class=\"\(w.inlier ? "in" : "out")\" cx=\"\(n(frame.px(w.mediaTime)))\" cy=\"\(n(frame.py(frame.clampY(w.lagMs))))\" r=\"\(n(2 + 3 * max(0, min(1, w.quality))))\"><title>media \(fixed(w.mediaTime, 1)) s: \(fixed(w.lagMs, 1)) ms, quality \(fixed(w.quality, 2))</title></circle>"
     }
-    return out + "</svg><p class=\"caption\">Residual of each window's own correlation peak from the fitted map (ms); the line is the map, the band its uncertainty.</p>"
+    return out
+      + "</svg><p class=\"caption\">Residual of each window's own correlation peak from the fitted map (ms); the line is the map, the band its uncertainty.</p>"
   }
 
   /// The media with the corrected sensor plot under it; the cursor follows
@@ -209,12 +225,16 @@ public enum HTMLReport {
     let frame = PlotFrame(height: 120, x: s.mediaRange, y: -0.05...1.05)
     let pieces = ClockMapScript.pieces(
       e.segments.isEmpty ? [(e.csvOrigin, e.offset, e.scale)] : e.segments.map { ($0.csvStart, $0.offset, $0.scale) })
-    var out = "<div class=\"player\" data-offset=\"\(e.offset)\" data-scale=\"\(e.scale)\" data-origin=\"\(e.csvOrigin)\" data-pieces=\"\(Escape.html(pieces))\" data-media=\"\(e.otherIsMedia ? 1 : 0)\">"
-    out += "<h3>Review player</h3><\(tag) src=\"\(Escape.html(Escape.urlPath(url)))\" controls preload=\"metadata\"></\(tag)>"
-    out += "<div class=\"readout\">media <b class=\"t-media\">0.000</b> s · \(e.otherIsMedia ? "other" : "sensor") <b class=\"t-sensor\">–</b> s</div>"
+    var out =
+      "<div class=\"player\" data-offset=\"\(e.offset)\" data-scale=\"\(e.scale)\" data-origin=\"\(e.csvOrigin)\" data-pieces=\"\(Escape.html(pieces))\" data-media=\"\(e.otherIsMedia ? 1 : 0)\">"
+    out +=
+      "<h3>Review player</h3><\(tag) src=\"\(Escape.html(Escape.urlPath(url)))\" controls preload=\"metadata\"></\(tag)>"
+    out +=
+      "<div class=\"readout\">media <b class=\"t-media\">0.000</b> s · \(e.otherIsMedia ? "other" : "sensor") <b class=\"t-sensor\">–</b> s</div>"
     out += frame.open(id: "player-plot-\(index)", label: "review plot", xUnit: " s")
     out += frame.band(s.envelope, cssClass: "media-band") + frame.band(s.after, cssClass: "sensor-band")
-    out += "<line class=\"cursor\" x1=\"\(n(frame.left))\" x2=\"\(n(frame.left))\" y1=\"\(n(frame.top))\" y2=\"\(n(frame.top + frame.plotHeight))\"/>"
+    out +=
+      "<line class=\"cursor\" x1=\"\(n(frame.left))\" x2=\"\(n(frame.left))\" y1=\"\(n(frame.top))\" y2=\"\(n(frame.top + frame.plotHeight))\"/>"
     return out + "</svg></div>"
   }
 

@@ -22,17 +22,23 @@ struct PlotFrame {
 
   /// The opening `<svg>` with the frame's mapping as data attributes (the
   /// review player and the browser test read them), axes and ticks.
-  func open(id: String? = nil, label: String, xUnit: String, yTicks: [Double] = [], yFormat: (Double) -> String = { _ in "" })
+  func open(
+    id: String? = nil, label: String, xUnit: String, yTicks: [Double] = [], yFormat: (Double) -> String = { _ in "" }
+  )
     -> String
   {
-    var out = "<svg class=\"plot\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(Escape.html(label))\""
+    var out =
+      "<svg class=\"plot\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(Escape.html(label))\""
     if let id { out += " id=\"\(id)\"" }
-    out += " data-x0=\"\(x.lowerBound)\" data-x1=\"\(x.upperBound)\" data-left=\"\(n(left))\" data-width=\"\(n(plotWidth))\">"
-    out += "<rect class=\"area\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/>"
+    out +=
+      " data-x0=\"\(x.lowerBound)\" data-x1=\"\(x.upperBound)\" data-left=\"\(n(left))\" data-width=\"\(n(plotWidth))\">"
+    out +=
+      "<rect class=\"area\" x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotWidth))\" height=\"\(n(plotHeight))\"/>"
     for t in ticks(x, count: 8) {
       let p = px(t)
       out += "<line class=\"grid\" x1=\"\(n(p))\" x2=\"\(n(p))\" y1=\"\(n(top))\" y2=\"\(n(top + plotHeight))\"/>"
-      out += "<text class=\"tick\" x=\"\(n(p))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(tickLabel(t))\(xUnit)</text>"
+      out +=
+        "<text class=\"tick\" x=\"\(n(p))\" y=\"\(n(height - 8))\" text-anchor=\"middle\">\(tickLabel(t))\(xUnit)</text>"
     }
     for t in yTicks {
       let p = py(t)

@@ -21,7 +21,8 @@ public enum CSVReader {
   /// run can be written over it).
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws(SeriesError) -> TimeSeriesTable {
     ProtectedInputs.shared.protect(path)
-    return try read(path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, pieceSize: 1 << 20)
+    return try read(
+      path: path, options: options, threads: ProcessInfo.processInfo.activeProcessorCount, pieceSize: 1 << 20)
   }
 
   /// - Parameters:
@@ -56,7 +57,8 @@ public enum CSVReader {
       if builder.typed && !piecesTried {
         piecesTried = true
         if let layout = builder.blockLayout,
-          try builder.readPieces(file, scanner: &scanner, layout: layout, threads: threads, pieceSize: pieceSize, map: map)
+          try builder.readPieces(
+            file, scanner: &scanner, layout: layout, threads: threads, pieceSize: pieceSize, map: map)
         {
           break
         }
@@ -223,7 +225,9 @@ private struct TableBuilder {
       if let timeIndex {
         previousBytes.removeAll(keepingCapacity: true)
         scanner.withField(timeIndex) { raw in
-          previousBytes.append(contentsOf: UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
+          previousBytes.append(
+            contentsOf: UnsafeBufferPointer(
+              start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count))
         }
       }
     }
@@ -316,7 +320,10 @@ private struct TableBuilder {
     }
     if options.start != nil && options.rate == nil {
       throw .badFormat(
-        path: path, message: "--start sets the first row's time for rows at --rate; pass --rate HZ as well, or leave --start out to read the time column")
+        path: path,
+        message:
+          "--start sets the first row's time for rows at --rate; pass --rate HZ as well, or leave --start out to read the time column"
+      )
     }
     if options.rate == nil {
       let index = try resolveTimeColumn()
@@ -380,7 +387,10 @@ private struct TableBuilder {
   func badTime(line: Int, value text: String) -> SeriesError {
     let hint: String
     switch mode {
-    case .number?, nil: hint = text.isEmpty ? "every row needs a time; fill or remove this row" : "the column holds numbers above; fix this value"
+    case .number?, nil:
+      hint =
+        text.isEmpty
+        ? "every row needs a time; fill or remove this row" : "the column holds numbers above; fix this value"
     case .iso?: hint = "the column holds ISO 8601 date-times above; fix this value"
     case .format(let format)?: hint = "it does not match --time-format '\(format)'"
     }
@@ -421,7 +431,9 @@ private struct TableBuilder {
       var others = 0
       for cell in columns[c].sample {
         guard let cell else { continue }
-        if cell.utf8.withContiguousStorageIfAvailable({ parseNumber(UnsafeRawBufferPointer($0), decimalComma: decimalComma) }) ?? Double(cell) != nil {
+        if cell.utf8.withContiguousStorageIfAvailable({
+          parseNumber(UnsafeRawBufferPointer($0), decimalComma: decimalComma)
+        }) ?? Double(cell) != nil {
           numbers += 1
         } else {
           others += 1
@@ -519,10 +531,13 @@ private struct TableBuilder {
     for column in series where column.unreadable > 0 {
       let examples = column.firstUnreadable.map { "line \($0.line): '\(MessageText.cell($0.text))'" }
         .joined(separator: ", ")
-      warnings.append("column '\(MessageText.cell(column.name))': \(column.unreadable) cells are not finite numbers (\(examples)); they are treated as missing")
+      warnings.append(
+        "column '\(MessageText.cell(column.name))': \(column.unreadable) cells are not finite numbers (\(examples)); they are treated as missing"
+      )
     }
     return TimeSeriesTable(
-      path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times, columns: series,
+      path: path, delimiter: delimiter, timeColumn: timeName, timeColumnPosition: timeIndex, times: times,
+      columns: series,
       firstDataLine: firstDataLine, warnings: warnings, timeUnit: timeUnitInference?.unit ?? options.timeUnit,
       timeUnitInference: timeUnitInference, layout: layout)
   }
@@ -580,10 +595,14 @@ extension TableBuilder {
         // What is read so far moves to the new arrays.
         var done = times.count
         for c in 0..<columnCount {
-          numberColumns[c].withUnsafeBufferPointer { if let base = $0.baseAddress { targets[c].initialize(from: base, count: $0.count) } }
+          numberColumns[c].withUnsafeBufferPointer {
+            if let base = $0.baseAddress { targets[c].initialize(from: base, count: $0.count) }
+          }
           numberColumns[c] = []
         }
-        times.withUnsafeBufferPointer { if let base = $0.baseAddress { targets[columnCount].initialize(from: base, count: $0.count) } }
+        times.withUnsafeBufferPointer {
+          if let base = $0.baseAddress { targets[columnCount].initialize(from: base, count: $0.count) }
+        }
         times = []
         work.targets = targets
         while true {

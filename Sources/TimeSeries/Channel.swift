@@ -42,13 +42,17 @@ extension TimeSeriesTable {
     } else if let index = Int(reference), index >= 0, index < allColumnNames.count {
       column = self.column(named: allColumnNames[index])
       if column == nil {
-        throw .badFormat(path: path, message: "column \(index) ('\(MessageText.cell(allColumnNames[index]))') is the time column; name a sensor channel")
+        throw .badFormat(
+          path: path,
+          message:
+            "column \(index) ('\(MessageText.cell(allColumnNames[index]))') is the time column; name a sensor channel")
       }
     } else {
       throw .missingColumn(path: path, name: reference, available: allColumnNames)
     }
     guard let column, let numbers = column.numbers else {
-      throw .badFormat(path: path, message: "column '\(MessageText.cell(reference))' holds text, not numbers; name a numeric channel")
+      throw .badFormat(
+        path: path, message: "column '\(MessageText.cell(reference))' holds text, not numbers; name a numeric channel")
     }
     return (column.name, numbers)
   }

@@ -63,7 +63,9 @@ public func writeCorrectedCSV(_ table: TimeSeriesTable, map: ClockMap, to path: 
   guard firstKept < order.count else {
     throw .badFormat(
       path: table.path,
-      message: "every row maps before media time 0 (the sensor ends at media \(formatSeconds(media[rows - 1])) s); the alignment puts no sensor data on the media")
+      message:
+        "every row maps before media time 0 (the sensor ends at media \(formatSeconds(media[rows - 1])) s); the alignment puts no sensor data on the media"
+    )
   }
 
   var header = correctedTimeColumns

@@ -380,7 +380,8 @@ private struct LayoutDetector {
       layout.start = banner.start
       layout.rateHz = banner.rate
       if !layout.hasHeader { layout.names = axisNames(firstCells.count) }
-      layout.timesFrom = "Start Date and Start Time in its header block, \(banner.epoch > 0 ? "one row per \(formatSeconds(banner.epoch)) s epoch" : "at its \(formatRate(banner.rate))")"
+      layout.timesFrom =
+        "Start Date and Start Time in its header block, \(banner.epoch > 0 ? "one row per \(formatSeconds(banner.epoch)) s epoch" : "at its \(formatRate(banner.rate))")"
     }
   }
 
@@ -405,9 +406,13 @@ private struct LayoutDetector {
   /// The one-line summary, and the format a names row reveals.
   mutating func describe(banner: ActiGraphBanner?) {
     let delimiter = layout.delimiter
-    let names = layout.hasHeader && layout.skippedLines < lines.count ? fields(lines[layout.skippedLines], delimiter) : []
+    let names =
+      layout.hasHeader && layout.skippedLines < lines.count ? fields(lines[layout.skippedLines], delimiter) : []
     if layout.format == .plain {
-      if separator != nil && (names.contains { $0.contains("Shimmer") || $0.hasSuffix("_CAL") || $0.hasSuffix("_RAW") } || layout.labelRows > 0) {
+      if separator != nil
+        && (names.contains { $0.contains("Shimmer") || $0.hasSuffix("_CAL") || $0.hasSuffix("_RAW") }
+          || layout.labelRows > 0)
+      {
         layout.format = .shimmer
       } else if names.first.map({ $0.lowercased().hasPrefix("time (s)") }) == true,
         names.dropFirst().contains(where: { $0.contains("(") && $0.contains(")") })
@@ -423,23 +428,28 @@ private struct LayoutDetector {
     }
     var parts: [String] = []
     if let banner {
-      parts.append("start \(formatUTC(banner.start)), \(formatRate(banner.rate)) (its \(banner.lines)-line header block)")
+      parts.append(
+        "start \(formatUTC(banner.start)), \(formatRate(banner.rate)) (its \(banner.lines)-line header block)")
     }
     if layout.format == .openBCI, let rate = headerRate { parts.append("\(formatRate(rate)) in its header") }
     // Lines before the names row: a `sep=` line, then comment or preamble lines.
     let separatorLines = separator == nil ? 0 : 1
     if separatorLines == 1 {
-      parts.append("its sep= line (\(layout.delimiter == 9 ? "tab" : "'\(String(UnicodeScalar(layout.delimiter)))'")-separated)")
+      parts.append(
+        "its sep= line (\(layout.delimiter == 9 ? "tab" : "'\(String(UnicodeScalar(layout.delimiter)))'")-separated)")
     }
     let skipped = layout.skippedLines - separatorLines - (banner?.lines ?? 0)
     if skipped > 0 {
-      let what = layout.comment.map { "comment line\(skipped == 1 ? "" : "s") ('\(String(UnicodeScalar($0)))')" }
+      let what =
+        layout.comment.map { "comment line\(skipped == 1 ? "" : "s") ('\(String(UnicodeScalar($0)))')" }
         ?? "preamble line\(skipped == 1 ? "" : "s")"
       parts.append("\(skipped) \(what) before the \(layout.hasHeader ? "names row" : "data") skipped")
     }
     if layout.labelRows > 0 {
       let shown = layout.units.filter { !$0.isEmpty }.prefix(4).joined(separator: ", ")
-      parts.append("\(layout.labelRows == 1 ? "a row" : "\(layout.labelRows) rows") of units after the names (\(shown)\(layout.units.filter { !$0.isEmpty }.count > 4 ? ", …" : "")) skipped")
+      parts.append(
+        "\(layout.labelRows == 1 ? "a row" : "\(layout.labelRows) rows") of units after the names (\(shown)\(layout.units.filter { !$0.isEmpty }.count > 4 ? ", …" : "")) skipped"
+      )
     }
     if let timesFrom = layout.timesFrom { parts.append("times from \(timesFrom)") }
     guard layout.format != .plain else { return }
@@ -472,7 +482,9 @@ private struct ActiGraphBanner {
 
   init?(_ lines: [String]) {
     guard let banner = lines.first, banner.hasPrefix("-"), banner.contains("ActiGraph") else { return nil }
-    guard let end = lines.indices.dropFirst().prefix(15).first(where: { lines[$0].hasPrefix("---") }) else { return nil }
+    guard let end = lines.indices.dropFirst().prefix(15).first(where: { lines[$0].hasPrefix("---") }) else {
+      return nil
+    }
     self.lines = end + 1
     let words = banner.split(separator: " ").map(String.init)
     let formatIndex = words.firstIndex(of: "format").map { $0 + 1 }

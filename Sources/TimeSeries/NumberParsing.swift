@@ -112,7 +112,9 @@ struct DecimalScan {
   /// Appends the run of digits at `p[i..<n]` to `mantissa` (wrapping),
   /// moves `i` past it and returns its length.
   @inline(__always)
-  private static func appendDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, to mantissa: inout UInt64) -> Int {
+  private static func appendDigits(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, to mantissa: inout UInt64)
+    -> Int
+  {
     let start = i
     while i < n {
       let d = p[i] &- 48

@@ -177,7 +177,8 @@ struct NumericBlocks {
     /// first byte − 1) and the end of the last (after the first newline at
     /// or after its last byte), nil when that newline is not in `bytes`.
     /// nil when no line starts in the range (a line longer than a piece).
-    private func lines(_ k: Int, in bytes: UnsafePointer<UInt8>, count: Int, origin: Int64) -> (first: Int, stop: Int?)? {
+    private func lines(_ k: Int, in bytes: UnsafePointer<UInt8>, count: Int, origin: Int64) -> (first: Int, stop: Int?)?
+    {
       let low = start + Int64(k) * Int64(pieceSize)
       let high = min(low + Int64(pieceSize), end)
       var first = Int(low - origin)
@@ -221,7 +222,8 @@ struct NumericBlocks {
         if stop != nil || atEnd {
           block.count = stop ?? block.count
           block.pad()
-          return Piece(bytes: UnsafePointer(block.base + first), count: block.count - first, offset: from + Int64(first))
+          return Piece(
+            bytes: UnsafePointer(block.base + first), count: block.count - first, offset: from + Int64(first))
         }
         // The last line runs on past what was read.
         block.reserve(block.count * 2)

@@ -31,15 +31,18 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
     case .empty(let path):
       return "\(path): the file is empty; export the sensor data again"
     case .noDataRows(let path):
-      return "\(path): no data rows after the header; export the sensor data again (or pass --no-header if the first row is data)"
+      return
+        "\(path): no data rows after the header; export the sensor data again (or pass --no-header if the first row is data)"
     case .missingColumn(let path, let name, let available):
       let columns = available.prefix(20).map { "'\(MessageText.cell($0))'" }.joined(separator: ", ")
       let more = available.count > 20 ? " and \(available.count - 20) more" : ""
       return "\(path): no column '\(MessageText.cell(name))'; the columns are \(columns)\(more)"
     case .raggedRow(let path, let line, let fields, let expected):
-      return "\(path): line \(line) has \(fields) fields but the header has \(expected); fix or remove that line (a stray delimiter or quote?)"
+      return
+        "\(path): line \(line) has \(fields) fields but the header has \(expected); fix or remove that line (a stray delimiter or quote?)"
     case .badTime(let path, let line, let column, let value, let hint):
-      return "\(path): line \(line), column '\(MessageText.cell(column))': cannot read the time '\(MessageText.cell(value))'; \(hint)"
+      return
+        "\(path): line \(line), column '\(MessageText.cell(column))': cannot read the time '\(MessageText.cell(value))'; \(hint)"
     case .timeBackwards(let path, let line, let column, let previous, let value, let advice):
       let what =
         "\(path): line \(line), column '\(MessageText.cell(column))': time goes backwards (\(MessageText.cell(value)) after \(MessageText.cell(previous)))"
@@ -47,14 +50,18 @@ public enum SeriesError: Error, Sendable, Equatable, CustomStringConvertible {
       case .sort:
         return "\(what); pass --sort to sort the rows by time"
       case .preamble:
-        return "\(what) in the first rows: the rows above line \(line) look like a preamble, not data; pass --skip-rows N, N the lines before the names row (or --comment CHAR if they start with one)"
+        return
+          "\(what) in the first rows: the rows above line \(line) look like a preamble, not data; pass --skip-rows N, N the lines before the names row (or --comment CHAR if they start with one)"
       case .clockReset(let seconds):
-        return "\(what): the clock steps back \(formatSeconds(seconds)) s, a reset or a second recording appended, not rows out of order (--sort would interleave them); split the file at line \(line)"
+        return
+          "\(what): the clock steps back \(formatSeconds(seconds)) s, a reset or a second recording appended, not rows out of order (--sort would interleave them); split the file at line \(line)"
       }
     case .timeOutOfRange(let path, let line, let column, let value):
-      return "\(path): line \(line), column '\(MessageText.cell(column))': the time \(MessageText.cell(value)) is beyond ±1e13 s (300,000 years from 1970); fix that cell, or pass --time-unit if the column is not in the unit it was read in"
+      return
+        "\(path): line \(line), column '\(MessageText.cell(column))': the time \(MessageText.cell(value)) is beyond ±1e13 s (300,000 years from 1970); fix that cell, or pass --time-unit if the column is not in the unit it was read in"
     case .notRegular(let path):
-      return "\(path): is not a regular file (a FIFO, device or socket); save the data to a file, or pipe it to stdin and pass -"
+      return
+        "\(path): is not a regular file (a FIFO, device or socket); save the data to a file, or pipe it to stdin and pass -"
     case .badFormat(let path, let message):
       return "\(path): \(message)"
     case .unterminatedQuote(let path, let line):

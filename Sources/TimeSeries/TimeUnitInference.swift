@@ -84,7 +84,9 @@ public struct TimeUnitInference: Sendable, Equatable {
       return .init(unit: unit, evidence: .epochMagnitude, column: column)
     }
     guard let step else { return .init(unit: .s, evidence: .fallback, column: column) }
-    guard finite.allSatisfy({ $0 == $0.rounded() }) else { return .init(unit: .s, evidence: .fractional, column: column) }
+    guard finite.allSatisfy({ $0 == $0.rounded() }) else {
+      return .init(unit: .s, evidence: .fractional, column: column)
+    }
     // Steps of 1: seconds, the unit a plain number has always meant here
     // (1 Hz, or 1 kHz in ms: the note says so).
     if step == 1 { return .init(unit: .s, evidence: .ambiguousStep, column: column) }

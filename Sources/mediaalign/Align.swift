@@ -20,7 +20,8 @@ extension MediaAlign {
     @Argument(help: "The sensor CSV (.csv/.tsv/.txt), or a second media file.", completion: .file())
     var other: String
 
-    @Option(help: "The channel: a column name or index, mag(ax,ay,az), or auto (try every numeric column and axis triple).")
+    @Option(
+      help: "The channel: a column name or index, mag(ax,ay,az), or auto (try every numeric column and axis triple).")
     var channel: String = "auto"
 
     @OptionGroup(title: "Sensor CSV options")

@@ -23,7 +23,9 @@ extension MediaAlign {
     @Argument(help: "The manifest (.csv or .json).", completion: .file(extensions: ["csv", "json"]))
     var manifest: String?
 
-    @Option(help: "Pair media files and CSVs sharing a stem in this folder (and below) instead of a manifest.", completion: .directory)
+    @Option(
+      help: "Pair media files and CSVs sharing a stem in this folder (and below) instead of a manifest.",
+      completion: .directory)
     var pair: String?
 
     @Option(help: "The output folder (created if missing).", completion: .directory)
@@ -38,7 +40,9 @@ extension MediaAlign {
     @Option(help: "Seconds an item may run before it is stopped and listed as failed (0: no limit).")
     var itemTimeout: Double = BatchOptions.defaultItemTimeout
 
-    @Flag(help: "Skip items whose result exists and whose inputs (size, mtime, first and last MiB) and options are unchanged.")
+    @Flag(
+      help:
+        "Skip items whose result exists and whose inputs (size, mtime, first and last MiB) and options are unchanged.")
     var resume = false
 
     @Option(help: "Run only shard I of N (0-based): the items whose position modulo N is I.")
@@ -73,7 +77,8 @@ extension MediaAlign {
 
     func validate() throws {
       if push.url != nil && (noTasks || shard != nil) {
-        throw ValidationError("--push sends the Label Studio files: not with --no-tasks or --shard (push the merge run).")
+        throw ValidationError(
+          "--push sends the Label Studio files: not with --no-tasks or --shard (push the merge run).")
       }
       guard (manifest == nil) != (pair == nil) else {
         throw ValidationError("Give a MANIFEST or --pair DIR (one of them).")
@@ -187,7 +192,9 @@ enum BatchText {
     }
     lines.append("batch summary: \(run.summaryFile)")
     if run.removedTemporaries > 0 {
-      lines.append("removed \(run.removedTemporaries) temporary file\(run.removedTemporaries == 1 ? "" : "s") of an interrupted run")
+      lines.append(
+        "removed \(run.removedTemporaries) temporary file\(run.removedTemporaries == 1 ? "" : "s") of an interrupted run"
+      )
     }
     return lines.joined(separator: "\n")
   }
@@ -288,7 +295,8 @@ final class ProgressDisplay: Sendable {
 
   private func clock(_ seconds: Double) -> String {
     let t = Int(seconds.rounded())
-    return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+    return t >= 3600
+      ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
   }
 
   private func write(_ text: String) {

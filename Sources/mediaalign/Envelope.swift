@@ -35,7 +35,9 @@ extension MediaAlign {
     var output: String?
 
     func validate() throws {
-      guard rate > 0 && rate <= 48000 else { throw ValidationError("--rate must be between 0 and 48000 Hz, got \(rate).") }
+      guard rate > 0 && rate <= 48000 else {
+        throw ValidationError("--rate must be between 0 and 48000 Hz, got \(rate).")
+      }
       guard threads >= 1 else { throw ValidationError("--threads must be at least 1.") }
     }
 

@@ -4,7 +4,10 @@ import DSP
 
 /// How the clock map is searched: shared by `align` and `batch`.
 struct EstimatorOptions: ParsableArguments {
-  @Option(help: "Scale search range, e.g. 0.95-1.05 (media seconds per sensor second; default: 1 ± 1.2 % and each wrong nominal rate 25/24, 24/25, 48000/44100, 44100/48000 ± 0.3 %).")
+  @Option(
+    help:
+      "Scale search range, e.g. 0.95-1.05 (media seconds per sensor second; default: 1 ± 1.2 % and each wrong nominal rate 25/24, 24/25, 48000/44100, 44100/48000 ± 0.3 %)."
+  )
   var scaleRange: String?
 
   @Option(help: "Minimum overlap as a fraction of the shorter recording.")
@@ -16,7 +19,9 @@ struct EstimatorOptions: ParsableArguments {
   @Option(help: "The media's audio stream index (default: the first audio stream).")
   var stream: Int?
 
-  @Option(help: "auto: one line, or pieces when the offset changes part-way (a clock jump, dropped rows); linear: one line only.")
+  @Option(
+    help:
+      "auto: one line, or pieces when the offset changes part-way (a clock jump, dropped rows); linear: one line only.")
   var model: ModelChoice = .auto
 
   func parsedScaleRange() -> ClosedRange<Double>? {

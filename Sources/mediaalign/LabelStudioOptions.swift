@@ -9,7 +9,8 @@ struct LabelStudioOptions: ParsableArguments {
   var urlPrefix: String = FileURLs.localFilesPrefix
 
   @Option(
-    help: "The folder --url-prefix serves (LOCAL_FILES_DOCUMENT_ROOT); default: the nearest folder above every folder with a file, or with --push the server's own.",
+    help:
+      "The folder --url-prefix serves (LOCAL_FILES_DOCUMENT_ROOT); default: the nearest folder above every folder with a file, or with --push the server's own.",
     completion: .directory)
   var urlRoot: String?
 
@@ -27,9 +28,13 @@ struct LabelStudioOptions: ParsableArguments {
   }
 
   func validate() throws {
-    guard !splitList(labels).isEmpty else { throw ValidationError("--labels needs at least one label, e.g. --labels Run,Walk.") }
+    guard !splitList(labels).isEmpty else {
+      throw ValidationError("--labels needs at least one label, e.g. --labels Run,Walk.")
+    }
     if let channels, splitList(channels).isEmpty { throw ValidationError("--channels needs at least one column name.") }
-    guard !urlPrefix.isEmpty else { throw ValidationError("--url-prefix must not be empty, e.g. /data/local-files/?d=") }
+    guard !urlPrefix.isEmpty else {
+      throw ValidationError("--url-prefix must not be empty, e.g. /data/local-files/?d=")
+    }
   }
 
   func tasksOptions(outputDirectory: String) -> TasksOptions {
@@ -60,7 +65,10 @@ struct PushArguments: ParsableArguments {
   @Option(help: "A file holding the token for --push (its first line).", completion: .file())
   var tokenFile: String?
 
-  @Option(help: "The Label Studio project for --push: a title (created if missing) or a numeric id. Default: 'MediaAlign' and the output folder.")
+  @Option(
+    help:
+      "The Label Studio project for --push: a title (created if missing) or a numeric id. Default: 'MediaAlign' and the output folder."
+  )
   var project: String?
 
   static let tokenVariable = "LABEL_STUDIO_API_KEY"
@@ -88,7 +96,8 @@ struct PushArguments: ParsableArguments {
     }
     guard let token = found, !token.isEmpty else {
       throw ValidationError(
-        "--push needs a token: --token T, \(Self.tokenVariable)=T or --token-file F (Label Studio: Account & Settings → Access Token).")
+        "--push needs a token: --token T, \(Self.tokenVariable)=T or --token-file F (Label Studio: Account & Settings → Access Token)."
+      )
     }
     return PushOptions(url: url, token: token, project: project)
   }

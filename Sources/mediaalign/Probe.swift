@@ -20,7 +20,8 @@ extension MediaAlign {
     @Argument(help: "Media files and sensor CSVs to probe.", completion: .file())
     var files: [String] = []
 
-    @Flag(name: .long, help: "Print JSON (one object for one file, an array for several; docs/schemas/probe.schema.json).")
+    @Flag(
+      name: .long, help: "Print JSON (one object for one file, an array for several; docs/schemas/probe.schema.json).")
     var json = false
 
     @Flag(name: .long, help: "Container facts only: skip the packet scan (fast; durations are the header's).")
@@ -47,7 +48,8 @@ extension MediaAlign {
         paths: files, options: ProbeOptions(scan: !headerOnly, decodeAudio: decodeAudio), csv: series.csvOptions,
         timing: timings
           ? { path, step, seconds in
-            FileHandle.standardError.write(Data("mediaalign: timing \(path) \(step) \(String(format: "%.4f", seconds)) s\n".utf8))
+            FileHandle.standardError.write(
+              Data("mediaalign: timing \(path) \(step) \(String(format: "%.4f", seconds)) s\n".utf8))
           } : nil)
       var failed = 0
       for case .failed(_, let message) in outcomes {

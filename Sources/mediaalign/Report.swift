@@ -15,7 +15,10 @@ extension MediaAlign {
         """
     )
 
-    @Argument(help: "Result files of `align --json` (an object or an array of them), or folders of them (e.g. a batch's results/).", completion: .file())
+    @Argument(
+      help:
+        "Result files of `align --json` (an object or an array of them), or folders of them (e.g. a batch's results/).",
+      completion: .file())
     var results: [String]
 
     @Option(name: .shortAndLong, help: "The HTML report to write.", completion: .file(extensions: ["html"]))
@@ -47,7 +50,9 @@ extension MediaAlign {
         printError("\(error)")
         throw ExitCode.failure
       }
-      print("wrote \(output): \(summary.entries) result\(summary.entries == 1 ? "" : "s"), \(summary.aligned) aligned, \(summary.rejected) rejected")
+      print(
+        "wrote \(output): \(summary.entries) result\(summary.entries == 1 ? "" : "s"), \(summary.aligned) aligned, \(summary.rejected) rejected"
+      )
       for failure in summary.failures { printError("\(failure.path): left out: \(failure.reason)") }
       if !summary.failures.isEmpty { throw ExitCode.failure }
     }

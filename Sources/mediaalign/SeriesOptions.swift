@@ -3,13 +3,20 @@ import TimeSeries
 
 /// How to read the sensor CSV: shared by every command that reads one.
 struct SeriesOptions: ParsableArguments {
-  @Option(help: "The CSV's time column, by name or 0-based index (default: a column named time, timestamp, t, … else the first).")
+  @Option(
+    help:
+      "The CSV's time column, by name or 0-based index (default: a column named time, timestamp, t, … else the first).")
   var timeColumn: String?
 
-  @Option(help: "Unit of a numeric time column: s, ms, us or ns (default: inferred from the column's name, an epoch-sized value or its steps, and said on stderr).")
+  @Option(
+    help:
+      "Unit of a numeric time column: s, ms, us or ns (default: inferred from the column's name, an epoch-sized value or its steps, and said on stderr)."
+  )
   var timeUnit: TimeUnit?
 
-  @Option(help: "strftime-style format of a text time column, as Label Studio's timeFormat (%Y %m %d %H %M %S %L %f %Q %s %z).")
+  @Option(
+    help:
+      "strftime-style format of a text time column, as Label Studio's timeFormat (%Y %m %d %H %M %S %L %f %Q %s %z).")
   var timeFormat: String?
 
   @Option(help: "The CSV's delimiter: ',', ';', 'tab' or '|' (default: detected).")
@@ -18,7 +25,10 @@ struct SeriesOptions: ParsableArguments {
   @Flag(help: "The CSV has no header row; columns are named column_0, column_1, …")
   var noHeader = false
 
-  @Option(help: "No time column: rows are sampled at this rate (Hz), from --start (default 0 s, or the start a device format gives).")
+  @Option(
+    help:
+      "No time column: rows are sampled at this rate (Hz), from --start (default 0 s, or the start a device format gives)."
+  )
   var rate: Double?
 
   @Option(help: "With --rate: the first row's time, in seconds or as an ISO 8601 date-time (2024-03-01T09:00:00Z).")
@@ -27,7 +37,10 @@ struct SeriesOptions: ParsableArguments {
   @Option(help: "Skip this many lines before the header (or the first row), turning off preamble detection.")
   var skipRows: Int?
 
-  @Option(help: "Skip every line that starts with this character, wherever it is (default: '#', '%' or '//' lines at the top are detected).")
+  @Option(
+    help:
+      "Skip every line that starts with this character, wherever it is (default: '#', '%' or '//' lines at the top are detected)."
+  )
   var comment: String?
 
   @Flag(help: "Sort rows by time instead of failing when time goes backwards.")
@@ -35,7 +48,9 @@ struct SeriesOptions: ParsableArguments {
 
   func validate() throws {
     if let rate, !(rate > 0) { throw ValidationError("--rate must be a positive rate in Hz, got \(rate).") }
-    if rate != nil && timeColumn != nil { throw ValidationError("--rate and --time-column exclude each other; keep one.") }
+    if rate != nil && timeColumn != nil {
+      throw ValidationError("--rate and --time-column exclude each other; keep one.")
+    }
     if let delimiter, delimiterByte(delimiter) == nil {
       throw ValidationError("--delimiter must be ',', ';', 'tab' or '|' (or one ASCII character), got '\(delimiter)'.")
     }
@@ -43,7 +58,8 @@ struct SeriesOptions: ParsableArguments {
       do { _ = try TimeFormat(timeFormat) } catch { throw ValidationError(error.description) }
     }
     if let start, parseStartTime(start) == nil {
-      throw ValidationError("--start must be seconds (12.5) or an ISO 8601 date-time (2024-03-01T09:00:00Z), got '\(start)'.")
+      throw ValidationError(
+        "--start must be seconds (12.5) or an ISO 8601 date-time (2024-03-01T09:00:00Z), got '\(start)'.")
     }
     if let skipRows, skipRows < 0 { throw ValidationError("--skip-rows must be 0 or more, got \(skipRows).") }
     if let comment, comment.utf8.count != 1 || comment.utf8.first! >= 128 {

@@ -24,7 +24,10 @@ extension MediaAlign {
         """
     )
 
-    @Argument(help: "Result files of `align --json` (an object or an array of them), or folders of them (e.g. a batch's results/).", completion: .file())
+    @Argument(
+      help:
+        "Result files of `align --json` (an object or an array of them), or folders of them (e.g. a batch's results/).",
+      completion: .file())
     var results: [String]
 
     @Option(help: "The folder to write into (created if missing).", completion: .directory)

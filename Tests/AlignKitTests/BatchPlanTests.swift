@@ -1,7 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
-
+import Testing
 import TimeSeries
 
 @testable import AlignKit
@@ -48,7 +47,8 @@ struct BatchPlanTests {
     #expect {
       try readManifest(manifest)
     } throws: { error in
-      "\(error)" == "\(manifest): line 1: the header needs 'media' and 'csv' columns (it has 'video_file', 'sensor_file'); add a header row such as media,csv,time_column,channel"
+      "\(error)"
+        == "\(manifest): line 1: the header needs 'media' and 'csv' columns (it has 'video_file', 'sensor_file'); add a header row such as media,csv,time_column,channel"
     }
   }
 
@@ -58,7 +58,8 @@ struct BatchPlanTests {
     defer { dir.cleanUp() }
     let root = URL(fileURLWithPath: dir.url.path).standardizedFileURL.path
     let array = try dir.write(
-      "m.json", #"[{"media": "v/a.mp4", "csv": "s/a.csv", "channel": 2, "id": "../weird id"}, 7, {"csv": "b.csv", "note": 1}]"#)
+      "m.json",
+      #"[{"media": "v/a.mp4", "csv": "s/a.csv", "channel": 2, "id": "../weird id"}, 7, {"csv": "b.csv", "note": 1}]"#)
     let plan = try readManifest(array)
     #expect(plan.items.count == 3)
     #expect(plan.items[0].id == "_._weird_id")
@@ -66,7 +67,10 @@ struct BatchPlanTests {
     #expect(plan.items[0].channel == "2")
     #expect(plan.items[1].problem == "m.json[1]: not an object with media and csv")
     #expect(plan.items[2].problem == "no media path; fill in the cell")
-    #expect(plan.warnings == ["\(array): key 'note' not used (known: id, media, csv, time_column, channel, time_format, time_unit, rate, start, skip_rows, comment)"])
+    #expect(
+      plan.warnings == [
+        "\(array): key 'note' not used (known: id, media, csv, time_column, channel, time_format, time_unit, rate, start, skip_rows, comment)"
+      ])
     let object = try dir.write("o.json", #"{"items": [{"media": "a.mp4", "csv": "a.csv"}]}"#)
     #expect(try readManifest(object).items.map(\.id) == ["a"])
     let broken = try dir.write("b.json", "[{")
@@ -164,8 +168,11 @@ struct BatchPlanTests {
     let item = BatchItem(id: "a", media: "/m.mp4", csv: "/c.csv", timeColumn: "time", channel: "level", source: "m:2")
     #expect(
       alignCommand(for: item, options: options)
-        == ["align", "/m.mp4", "/c.csv", "--json", "--min-overlap", "0.3", "--time-column", "time", "--channel", "level"])
+        == [
+          "align", "/m.mp4", "/c.csv", "--json", "--min-overlap", "0.3", "--time-column", "time", "--channel", "level",
+        ])
     let plain = BatchItem(id: "b", media: "/m.mp4", csv: "/c.csv", source: "m:3")
-    #expect(alignCommand(for: plain, options: options) == ["align", "/m.mp4", "/c.csv", "--json"] + options.alignArguments)
+    #expect(
+      alignCommand(for: plain, options: options) == ["align", "/m.mp4", "/c.csv", "--json"] + options.alignArguments)
   }
 }

@@ -2,8 +2,8 @@ import AlignKit
 import DSP
 import Foundation
 import MediaIO
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc

@@ -2,8 +2,8 @@ import AlignKit
 import DSP
 import Foundation
 import MediaIO
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Audio envelope")
 struct EnvelopeTests {
@@ -61,7 +61,9 @@ struct EnvelopeTests {
     }
   }
 
-  @Test("PCM and codecs without exact packet durations decode on one thread", arguments: ["pcm.wav", "clicks/opus.ogg", "clicks/vorbis.ogg"])
+  @Test(
+    "PCM and codecs without exact packet durations decode on one thread",
+    arguments: ["pcm.wav", "clicks/opus.ogg", "clicks/vorbis.ogg"])
   func notSplit(_ file: String) async throws {
     let result = try await envelope(file, rate: 100, threads: 3)
     #expect(result.threadsUsed == 1)
@@ -124,7 +126,8 @@ struct EnvelopeTests {
     await #expect {
       _ = try await audioEnvelope(path: path, options: EnvelopeOptions())
     } throws: { error in
-      (error as? MediaError)?.description == "\(path): no audio stream (streams: #0 video); audio-based alignment needs the recording's sound"
+      (error as? MediaError)?.description
+        == "\(path): no audio stream (streams: #0 video); audio-based alignment needs the recording's sound"
     }
   }
 
@@ -134,7 +137,8 @@ struct EnvelopeTests {
     var offset = 12
     while offset + 8 <= data.count {
       let id = String(decoding: data[offset..<offset + 4], as: UTF8.self)
-      let size = Int(data[offset + 4]) | Int(data[offset + 5]) << 8 | Int(data[offset + 6]) << 16 | Int(data[offset + 7]) << 24
+      let size =
+        Int(data[offset + 4]) | Int(data[offset + 5]) << 8 | Int(data[offset + 6]) << 16 | Int(data[offset + 7]) << 24
       if id == "data" {
         return stride(from: offset + 8, to: offset + 8 + size, by: 2).map {
           Int16(bitPattern: UInt16(data[$0]) | UInt16(data[$0 + 1]) << 8)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `mediaalign align`, run as the built binary on the bundled sample, whose
 /// sensor starts 2.5 s after the media and runs 0.1 % fast.
@@ -62,11 +62,13 @@ struct AlignCommandTests {
     }
     #expect(lines.count == 4728 && worst < 0.010, "\(lines.count) rows, worst \(worst * 1000) ms")
     // --model linear: one line, which the jump leaves unconvincing.
-    let linear = try runTool(["align", p.media, p.csv, "--channel", p.channel, "--json", "--model", "linear"], in: TestPaths.testMedia)
+    let linear = try runTool(
+      ["align", p.media, p.csv, "--channel", p.channel, "--json", "--model", "linear"], in: TestPaths.testMedia)
     let line = try #require(try JSONSerialization.jsonObject(with: Data(linear.stdout.utf8)) as? [String: Any])
     #expect(line["model"] as? String == "linear" && line["segments"] == nil)
     // … and says which stretch it leaves unexplained.
-    #expect((line["warnings"] as? [String])?.contains { $0.contains("--model auto") } == true, "\(line["warnings"] ?? "")")
+    #expect(
+      (line["warnings"] as? [String])?.contains { $0.contains("--model auto") } == true, "\(line["warnings"] ?? "")")
   }
 
   @Test("--write-csv writes the corrected copy: first row 0.0, media seconds, sensor_time kept")
@@ -75,7 +77,8 @@ struct AlignCommandTests {
     defer { dir.cleanUp() }
     let s = Self.sample
     let target = dir.path("corrected.csv")
-    let result = try runTool(["align", s.media, s.csv, "--channel", s.channel, "--write-csv", target], in: TestPaths.testMedia)
+    let result = try runTool(
+      ["align", s.media, s.csv, "--channel", s.channel, "--write-csv", target], in: TestPaths.testMedia)
     #expect(result.status == 0, "stderr: \(result.stderr)")
     #expect(result.stdout.contains("corrected CSV: \(target)"))
     let lines = try String(contentsOfFile: target, encoding: .utf8).split(separator: "\n")
@@ -89,7 +92,8 @@ struct AlignCommandTests {
   @Test("an unrelated sensor is rejected: exit 1 and the reason on stderr")
   func unrelated() throws {
     let s = Self.sample
-    let result = try runTool(["align", s.media, s.unrelated, "--channel", s.channel, "--json"], in: TestPaths.testMedia)
+    let result = try runTool(
+      ["align", s.media, s.unrelated, "--channel", s.channel, "--json"], in: TestPaths.testMedia)
     #expect(result.status == 1)
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
     #expect(object["status"] as? String == "rejected")
@@ -119,7 +123,8 @@ struct AlignCommandTests {
     #expect(range.status == 64 && range.stderr.contains("--scale-range must be LOW-HIGH"))
     let missing = try runTool(["align", s.media, s.csv, "--channel", "nope"], in: TestPaths.testMedia)
     #expect(missing.status == 1)
-    #expect(missing.stderr.contains("no column 'nope'; the columns are 'time', 'level_db', 'temp'"), "\(missing.stderr)")
+    #expect(
+      missing.stderr.contains("no column 'nope'; the columns are 'time', 'level_db', 'temp'"), "\(missing.stderr)")
   }
 
   @Test("integer milliseconds since boot in a column named like a time: inferred, said, and aligned")
@@ -153,9 +158,11 @@ struct AlignCommandTests {
     defer { dir.cleanUp() }
     let s = Self.sample
     // Rows 20 s apart (ms read as s), and one row stamped 30 years on.
-    let slow = try dir.write("slow.csv", "time,x\n" + (0..<200).map { "\(1000 + 20 * $0),\($0 % 7)" }.joined(separator: "\n"))
+    let slow = try dir.write(
+      "slow.csv", "time,x\n" + (0..<200).map { "\(1000 + 20 * $0),\($0 % 7)" }.joined(separator: "\n"))
     let far = try dir.write(
-      "far.csv", "time,x\n" + (0..<2000).map { String(format: "%.2f,%d", Double($0) * 0.02, $0 % 7) }.joined(separator: "\n")
+      "far.csv",
+      "time,x\n" + (0..<2000).map { String(format: "%.2f,%d", Double($0) * 0.02, $0 % 7) }.joined(separator: "\n")
         + "\n1000000000,3\n")
     let a = try runTool(["align", TestPaths.media(s.media), slow, "--time-unit", "s"], in: dir.url)
     #expect(a.status == 1 && a.stderr.contains("its rows are 20 s apart (0.05 Hz): too slow to align"), "\(a.stderr)")

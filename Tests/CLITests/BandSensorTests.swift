@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A contact microphone that hears only 2.5–3.5 kHz, beside a recording whose
 /// loudness is a louder 150 Hz machine hum that comes and goes on its own:
@@ -28,10 +28,18 @@ struct BandSensorTests {
   static func wav(_ x: [Double]) -> Data {
     var data = Data()
     func le<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
-    data.append(contentsOf: Array("RIFF".utf8)); le(UInt32(36 + 2 * x.count))
-    data.append(contentsOf: Array("WAVEfmt ".utf8)); le(UInt32(16)); le(UInt16(1)); le(UInt16(1))
-    le(UInt32(sampleRate)); le(UInt32(2 * sampleRate)); le(UInt16(2)); le(UInt16(16))
-    data.append(contentsOf: Array("data".utf8)); le(UInt32(2 * x.count))
+    data.append(contentsOf: Array("RIFF".utf8))
+    le(UInt32(36 + 2 * x.count))
+    data.append(contentsOf: Array("WAVEfmt ".utf8))
+    le(UInt32(16))
+    le(UInt16(1))
+    le(UInt16(1))
+    le(UInt32(sampleRate))
+    le(UInt32(2 * sampleRate))
+    le(UInt16(2))
+    le(UInt16(16))
+    data.append(contentsOf: Array("data".utf8))
+    le(UInt32(2 * x.count))
     for v in x { le(Int16(max(-32767, min(32767, (v * 32767).rounded())))) }
     return data
   }
@@ -49,7 +57,8 @@ struct BandSensorTests {
     try Self.wav(zip(hum, hiss).map { $0 + $1 }).write(to: URL(fileURLWithPath: media))
     // The sensor: 50 Hz rows from its own t = 100 s, media = 1.7 + 1.0004·(t − 100);
     // each the RMS of the hiss over the 20 ms around its media time, in dB.
-    let offset = 1.7, scale = 1.0004
+    let offset = 1.7
+    let scale = 1.0004
     var text = "t,contact_db\n"
     var rng = SplitMix64(state: 5)
     var t = 100.0

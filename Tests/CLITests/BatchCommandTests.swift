@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `mediaalign batch` through the built binary, on copies of the bundled sample.
 @Suite("batch command", .serialized)
@@ -72,7 +72,8 @@ struct BatchCommandTests {
     let first = try runTool(["batch", manifest, "--out", out, "--jobs", "2", "--url-root", dir.url.path], in: dir.url)
     #expect(first.status == 1)
     let summary = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/batch.json"))) as? [String: Any])
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/batch.json")))
+        as? [String: Any])
     let items = try #require(summary["items"] as? [[String: Any]])
     #expect(items.map { $0["id"] as? String } == ["good", "good-2", "unrelated", "truncated", "missing", "pair"])
     #expect(
@@ -149,7 +150,10 @@ struct BatchCommandTests {
       try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/labelstudio/summary.json")))
         as? [String: Any])
     let projects = try #require(summary["projects"] as? [[String: Any]])
-    #expect(projects.compactMap { $0["name"] as? String }.sorted() == ["video-level_db-temp", "video-loud-skin_temp", "video-mic"])
+    #expect(
+      projects.compactMap { $0["name"] as? String }.sorted() == [
+        "video-level_db-temp", "video-loud-skin_temp", "video-mic",
+      ])
     #expect((summary["left_out"] as? [Any])?.isEmpty == true)
     let tasks = try #require(summary["tasks"] as? [[String: Any]])
     #expect(Set(tasks.compactMap { $0["project"] as? String }).count == 3 && tasks.count == 3)
@@ -157,10 +161,13 @@ struct BatchCommandTests {
       let name = try #require(project["name"] as? String)
       let file = try #require(project["tasks_file"] as? String)
       #expect(file.hasSuffix("/labelstudio/\(name)/tasks.json"))
-      let written = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [Any])
+      let written = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [Any])
       #expect(written.count == 1)
       let config = try String(contentsOfFile: try #require(project["config"] as? String), encoding: .utf8)
-      for channel in try #require(project["channels"] as? [String]) { #expect(config.contains("<Channel column=\"\(channel)\"/>")) }
+      for channel in try #require(project["channels"] as? [String]) {
+        #expect(config.contains("<Channel column=\"\(channel)\"/>"))
+      }
     }
     // Stdout names every project, not only the first.
     for name in ["video-level_db-temp", "video-loud-skin_temp", "video-mic"] {
@@ -183,7 +190,10 @@ struct BatchCommandTests {
         ["batch", manifest, "--out", out, "--shard", shard, "--channel", Self.sample.channel, "--quiet"], in: dir.url)
       #expect(result.status == 0, "\(result.stderr)")
     }
-    #expect(try FileManager.default.contentsOfDirectory(atPath: "\(out)/results").sorted() == ["sensor-2.json", "sensor-3.json", "sensor.json"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: "\(out)/results").sorted() == [
+        "sensor-2.json", "sensor-3.json", "sensor.json",
+      ])
     #expect(FileManager.default.fileExists(atPath: "\(out)/batch-shard-0-of-2.json"))
     #expect(!FileManager.default.fileExists(atPath: "\(out)/report.html"))
     let merge = try runTool(
@@ -197,7 +207,8 @@ struct BatchCommandTests {
     #expect(report.stdout.contains("3 results, 3 aligned"), "\(report.stdout)\(report.stderr)")
   }
 
-  @Test("killed with SIGKILL at several points, --resume finishes with outputs equal to a clean run and no partial files")
+  @Test(
+    "killed with SIGKILL at several points, --resume finishes with outputs equal to a clean run and no partial files")
   func killAndResume() throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanUp() }
@@ -324,10 +335,13 @@ struct BatchCommandTests {
     #expect(Date().timeIntervalSince(started) < 90, "the hung item held the batch")
     #expect(run.status == 1)
     let summary = try #require(
-      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/batch.json"))) as? [String: Any])
+      try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(out)/batch.json")))
+        as? [String: Any])
     let items = try #require(summary["items"] as? [[String: Any]])
     #expect(items.map { $0["status"] as? String } == ["aligned", "failed", "failed", "aligned"])
-    #expect((items[1]["error"] as? String)?.contains("fifo.csv: is not a regular file (a FIFO, device or socket)") == true, "\(items[1])")
+    #expect(
+      (items[1]["error"] as? String)?.contains("fifo.csv: is not a regular file (a FIFO, device or socket)") == true,
+      "\(items[1])")
     #expect(
       (items[2]["error"] as? String)?.hasPrefix("align ran longer than --item-timeout (3 s) and was stopped") == true,
       "\(items[2])")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The outputs other tools read, validated against `docs/schemas/` (JSON
 /// Schema 2020-12) by `Scripts/lib/check_schemas.py` with the `jsonschema`
@@ -42,28 +42,42 @@ struct ContractTests {
     }
     let result = "align-result.schema.json"
     // Aligned, rejected, with a corrected CSV, piecewise, media to media, a device export.
-    let aligned = try save("aligned.json", ["align", media, TestPaths.media("sample/sensor.csv"), "--channel", "level_db", "--json"])
+    let aligned = try save(
+      "aligned.json", ["align", media, TestPaths.media("sample/sensor.csv"), "--channel", "level_db", "--json"])
     pairs.append((result, aligned))
     pairs.append(
-      (result, try save("rejected.json", ["align", media, TestPaths.media("sample/unrelated.csv"), "--channel", "level_db", "--json"], status: 1)))
+      (
+        result,
+        try save(
+          "rejected.json",
+          ["align", media, TestPaths.media("sample/unrelated.csv"), "--channel", "level_db", "--json"], status: 1)
+      ))
     pairs.append(
       (
         result,
         try save(
           "corrected.json",
-          ["align", media, TestPaths.media("sample/sensor.csv"), "--channel", "level_db", "--json", "--write-csv", dir.path("c.csv")])
+          [
+            "align", media, TestPaths.media("sample/sensor.csv"), "--channel", "level_db", "--json", "--write-csv",
+            dir.path("c.csv"),
+          ])
       ))
     let piecewise = try save(
       "piecewise.json",
-      ["align", TestPaths.media("piecewise/session.m4a"), TestPaths.media("piecewise/sensor.csv"), "--channel", "level_db", "--json"])
+      [
+        "align", TestPaths.media("piecewise/session.m4a"), TestPaths.media("piecewise/sensor.csv"), "--channel",
+        "level_db", "--json",
+      ])
     pairs.append((result, piecewise))
-    pairs.append((result, try save("pair.json", ["align", media, TestPaths.media("sample/other_recorder.m4a"), "--json"])))
+    pairs.append(
+      (result, try save("pair.json", ["align", media, TestPaths.media("sample/other_recorder.m4a"), "--json"])))
 
     // probe: one media file, one CSV, and several with a failure and device exports.
     let probe = "probe.schema.json"
     pairs.append((probe, try save("probe-media.json", ["probe", media, "--json"])))
     pairs.append((probe, try save("probe-series.json", ["probe", TestPaths.media("sample/sensor.csv"), "--json"])))
-    let devices = try FileManager.default.contentsOfDirectory(atPath: TestPaths.media("devices")).sorted().flatMap { folder in
+    let devices = try FileManager.default.contentsOfDirectory(atPath: TestPaths.media("devices")).sorted().flatMap {
+      folder in
       try FileManager.default.contentsOfDirectory(atPath: TestPaths.media("devices/\(folder)")).sorted().map {
         TestPaths.media("devices/\(folder)/\($0)")
       }
@@ -102,7 +116,9 @@ struct ContractTests {
     }
     let checked = try Self.check(pairs)
     #expect(checked.status == 0, "\(checked.output)")
-    #expect(checked.output.contains("checked \(pairs.count) outputs against 4 schemas (strict): 0 problems"), "\(checked.output)")
+    #expect(
+      checked.output.contains("checked \(pairs.count) outputs against 4 schemas (strict): 0 problems"),
+      "\(checked.output)")
   }
 
   @Test("the check can fail: an undocumented field and a wrong type are named with their place")
@@ -111,7 +127,10 @@ struct ContractTests {
     let dir = try TemporaryDirectory()
     defer { dir.cleanUp() }
     let run = try runTool(
-      ["align", TestPaths.media("sample/session.mp4"), TestPaths.media("sample/sensor.csv"), "--channel", "level_db", "--json"],
+      [
+        "align", TestPaths.media("sample/session.mp4"), TestPaths.media("sample/sensor.csv"), "--channel", "level_db",
+        "--json",
+      ],
       in: dir.url)
     var object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
     var mediaObject = try #require(object["media"] as? [String: Any])
@@ -122,7 +141,9 @@ struct ContractTests {
     try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
     let checked = try Self.check([("align-result.schema.json", path)])
     #expect(checked.status == 1)
-    #expect(checked.output.contains("at media: Additional properties are not allowed ('surprise' was unexpected)"), "\(checked.output)")
+    #expect(
+      checked.output.contains("at media: Additional properties are not allowed ('surprise' was unexpected)"),
+      "\(checked.output)")
     #expect(checked.output.contains("at confidence: 'high' is not of type 'number'"), "\(checked.output)")
   }
 }

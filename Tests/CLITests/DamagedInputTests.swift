@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Inputs no device writes but files end up holding: non-finite cells,
 /// absurd times, results edited or damaged by hand. Each is one clear line
@@ -48,7 +48,10 @@ struct DamagedInputTests {
     arguments: [
       ("\"12\u{1B}[2J\u{1B}[31mRED\n3\"", "12\\u{1B}[2J\\u{1B}[31mRED\\n3"),
       ("4\u{0}5\u{202E}txt", "4\\05\\u{202E}txt"),
-      (String(repeating: "9x", count: 600_000), "9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x… (1200000 characters)"),
+      (
+        String(repeating: "9x", count: 600_000),
+        "9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x9x… (1200000 characters)"
+      ),
     ])
   func hostileCells(cell: String, shown: String) throws {
     let dir = try TemporaryDirectory()
@@ -61,7 +64,9 @@ struct DamagedInputTests {
     let line = String(lines.first ?? "")
     #expect(line.contains("line 302, column 'time': cannot read the time '\(shown)'"), "\(line.prefix(500))")
     #expect(line.utf8.count < csv.utf8.count + 400, "\(line.utf8.count) bytes")
-    let controls = line.unicodeScalars.filter { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E }
+    let controls = line.unicodeScalars.filter {
+      $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E
+    }
     #expect(controls.isEmpty, "control characters in: \(line.prefix(500))")
   }
 
@@ -75,7 +80,8 @@ struct DamagedInputTests {
     let run = try runTool(["align", TestPaths.media(Self.sample.media), csv], in: dir.url)
     #expect(run.status == 1)
     #expect(
-      run.stderr.contains("\(csv): line 1778, column 'time': the time 1e+19 is beyond ±1e13 s (300,000 years from 1970)"),
+      run.stderr.contains(
+        "\(csv): line 1778, column 'time': the time 1e+19 is beyond ±1e13 s (300,000 years from 1970)"),
       "\(run.stderr)")
     #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
   }
@@ -104,7 +110,8 @@ struct DamagedInputTests {
     let align = try runTool(["align", "session.mp4", "sensor.csv", "--channel", s.channel, "--json"], in: dir.url)
     #expect(align.status == 0, "\(align.stderr)")
     var object = try #require(try JSONSerialization.jsonObject(with: Data(align.stdout.utf8)) as? [String: Any])
-    object[field] = value == "null" ? NSNull() : try JSONSerialization.jsonObject(with: Data(value.utf8), options: .fragmentsAllowed)
+    object[field] =
+      value == "null" ? NSNull() : try JSONSerialization.jsonObject(with: Data(value.utf8), options: .fragmentsAllowed)
     let edited = try JSONSerialization.data(withJSONObject: object)
     try edited.write(to: URL(fileURLWithPath: dir.path("r.json")))
     for command in [["report", "r.json", "-o", "report.html"], ["tasks", "r.json", "--out", "ls"]] {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -33,7 +33,8 @@ struct DamagedMediaCommandTests {
       errors.append(run.stderr)
     }
     #expect(errors[0] == errors[1])
-    #expect(errors[0].hasPrefix("mediaalign: error: bad/truncated_faststart.mp4: the file is truncated: "), "\(errors[0])")
+    #expect(
+      errors[0].hasPrefix("mediaalign: error: bad/truncated_faststart.mp4: the file is truncated: "), "\(errors[0])")
   }
 
   @Test("a FIFO named as the media is refused at once, not read")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Device and app exports (`DeviceExport`), aligned with no options at all:
 /// the layout is detected, said on stderr and in the JSON, and the clock
@@ -31,7 +31,9 @@ struct DeviceExportTests {
       try Data(text.utf8).write(to: url, options: .atomic)
     }
     let committed = try String(contentsOf: url, encoding: .utf8)
-    #expect(committed == text, "\(export.fixture) differs from the generator's output (MEDIAALIGN_RECORD_FIXTURES=1 rewrites it)")
+    #expect(
+      committed == text,
+      "\(export.fixture) differs from the generator's output (MEDIAALIGN_RECORD_FIXTURES=1 rewrites it)")
   }
 
   @Test(
@@ -68,17 +70,21 @@ struct DeviceExportTests {
     let run = try runTool(["probe", e4], in: TestPaths.testMedia)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("columns x, y, z"), "\(run.stdout)")
-    #expect(run.stdout.contains("read as an Empatica E4 file: start 2024-03-01 09:00:00 UTC, 32 Hz, 3 columns (x, y, z)"))
+    #expect(
+      run.stdout.contains("read as an Empatica E4 file: start 2024-03-01 09:00:00 UTC, 32 Hz, 3 columns (x, y, z)"))
     #expect(run.stdout.contains("time: the start in row 1 and the rate in row 2, 1709283600.000"), "\(run.stdout)")
     let shimmer = DeviceExport.shimmer.fixture
     let probed = try json(try runTool(["probe", shimmer, "--json"], in: TestPaths.testMedia).stdout)
     let layout = try #require(probed["layout"] as? [String: Any])
-    #expect(layout["format"] as? String == "shimmer" && layout["label_rows"] as? Int == 1 && layout["skipped_lines"] as? Int == 1)
+    #expect(
+      layout["format"] as? String == "shimmer" && layout["label_rows"] as? Int == 1
+        && layout["skipped_lines"] as? Int == 1)
     let time = try #require(probed["time"] as? [String: Any])
     #expect(time["unit"] as? String == "ms" && (time["unit_note"] as? String)?.contains("its units row") == true)
   }
 
-  @Test("the Empatica file that used to go 36 s wrong: --no-header --rate 32 reads the same rows, and tasks reads it again")
+  @Test(
+    "the Empatica file that used to go 36 s wrong: --no-header --rate 32 reads the same rows, and tasks reads it again")
   func empaticaWithOldOptions() throws {
     let dir = try TemporaryDirectory()
     defer { dir.cleanUp() }
@@ -94,7 +100,8 @@ struct DeviceExportTests {
     let object = try json(run.stdout)
     #expect((object["series"] as? [String: Any])?["rows"] as? Int == rows)
     let error = worstError(
-      offset: object["offset"] as? Double ?? .nan, scale: object["scale"] as? Double ?? .nan, span: Double(rows - 1) / 32)
+      offset: object["offset"] as? Double ?? .nan, scale: object["scale"] as? Double ?? .nan,
+      span: Double(rows - 1) / 32)
     #expect(error < 0.040, "worst error \(error * 1000) ms")
     // The corrected copy holds the data rows only (after its names row and
     // the row it adds at media time 0).
@@ -116,7 +123,9 @@ struct DeviceExportTests {
     let object = try json(run.stdout)
     #expect(object["status"] as? String == "aligned")
     #expect((object["series"] as? [String: Any])?["rows"] as? Int == rows)
-    #expect(run.stderr.contains("note: -: read as a CSV with a preamble: 4 comment lines ('#') before the names row skipped"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("note: -: read as a CSV with a preamble: 4 comment lines ('#') before the names row skipped"),
+      "\(run.stderr)")
     let result = try dir.write("r.json", run.stdout)
     let tasks = try runTool(["tasks", result, "--out", dir.path("ls")], in: TestPaths.testMedia)
     #expect(tasks.status == 1)
@@ -142,22 +151,33 @@ struct DeviceExportTests {
     let path = try dir.write("dump.csv", lines.joined(separator: "\n") + "\n")
     let start = "2024-03-01T09:00:00Z"
     let run = try runTool(
-      ["align", DeviceExport.media, path, "--skip-rows", "3", "--comment", "!", "--no-header", "--rate", "50", "--start", start, "--json"],
+      [
+        "align", DeviceExport.media, path, "--skip-rows", "3", "--comment", "!", "--no-header", "--rate", "50",
+        "--start", start, "--json",
+      ],
       in: TestPaths.testMedia)
     #expect(run.status == 0, "\(run.stderr)")
     let object = try json(run.stdout)
     #expect(object["csv_origin"] as? Double == DeviceExport.start)
     #expect((object["series"] as? [String: Any])?["rows"] as? Int == rows)
     let error = worstError(
-      offset: object["offset"] as? Double ?? .nan, scale: object["scale"] as? Double ?? .nan, span: Double(rows - 1) / 50)
+      offset: object["offset"] as? Double ?? .nan, scale: object["scale"] as? Double ?? .nan,
+      span: Double(rows - 1) / 50)
     #expect(error < 0.040, "worst error \(error * 1000) ms")
     // --start alone, on a file with a time column: said, not ignored.
     let alone = try runTool(["align", DeviceExport.media, path, "--start", "10"], in: TestPaths.testMedia)
-    #expect(alone.status == 1 && alone.stderr.contains("--start sets the first row's time for rows at --rate; pass --rate HZ"), "\(alone.stderr)")
-    let bad = try runTool(["align", DeviceExport.media, path, "--start", "yesterday", "--rate", "50"], in: TestPaths.testMedia)
-    #expect(bad.status == 64 && bad.stderr.contains("--start must be seconds (12.5) or an ISO 8601 date-time"), "\(bad.stderr)")
+    #expect(
+      alone.status == 1
+        && alone.stderr.contains("--start sets the first row's time for rows at --rate; pass --rate HZ"),
+      "\(alone.stderr)")
+    let bad = try runTool(
+      ["align", DeviceExport.media, path, "--start", "yesterday", "--rate", "50"], in: TestPaths.testMedia)
+    #expect(
+      bad.status == 64 && bad.stderr.contains("--start must be seconds (12.5) or an ISO 8601 date-time"),
+      "\(bad.stderr)")
     let comment = try runTool(["align", DeviceExport.media, path, "--comment", "//"], in: TestPaths.testMedia)
-    #expect(comment.status == 64 && comment.stderr.contains("--comment must be one ASCII character"), "\(comment.stderr)")
+    #expect(
+      comment.status == 64 && comment.stderr.contains("--comment must be one ASCII character"), "\(comment.stderr)")
   }
 
   @Test("batch: rate, start, skip_rows and comment are manifest columns")
@@ -181,7 +201,8 @@ struct DeviceExportTests {
     for id in ["dump", "bare"] {
       let result = try json(try String(contentsOfFile: dir.path("out/results/\(id).json"), encoding: .utf8))
       #expect(result["status"] as? String == "aligned", "\(id)")
-      #expect(abs((result["offset"] as? Double ?? 0) - DeviceExport.truthOffset) < 0.040, "\(id): \(result["offset"] ?? "")")
+      #expect(
+        abs((result["offset"] as? Double ?? 0) - DeviceExport.truthOffset) < 0.040, "\(id): \(result["offset"] ?? "")")
     }
   }
 }

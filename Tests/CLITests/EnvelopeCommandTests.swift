@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `mediaalign envelope`, run as the built binary.
 @Suite("envelope command")
@@ -13,7 +13,8 @@ struct EnvelopeCommandTests {
 
   @Test("CSV on stdout: header, one row per grid point, times on the grid")
   func stdout() throws {
-    let result = try runTool(["envelope", "clicks/aac.m4a", "--rate", "100", "--threads", "1"], in: TestPaths.testMedia)
+    let result = try runTool(
+      ["envelope", "clicks/aac.m4a", "--rate", "100", "--threads", "1"], in: TestPaths.testMedia)
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let lines = result.stdout.split(separator: "\n")
     #expect(lines.first == "time,rms")
@@ -43,7 +44,8 @@ struct EnvelopeCommandTests {
 
   @Test("an unwritable output is one error line, exit 1, and no file")
   func unwritable() throws {
-    let result = try runTool(["envelope", "clicks/flac.flac", "-o", "/nonexistent-dir/env.csv"], in: TestPaths.testMedia)
+    let result = try runTool(
+      ["envelope", "clicks/flac.flac", "-o", "/nonexistent-dir/env.csv"], in: TestPaths.testMedia)
     #expect(result.status == 1)
     #expect(
       result.stderr

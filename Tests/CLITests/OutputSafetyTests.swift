@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
   import Glibc
@@ -76,15 +76,20 @@ struct OutputSafetyTests {
     // tasks: its output folder holds the result it reads, as tasks.json.
     let out = setup.dir.path("out")
     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: setup.dir.path("r.json"), toPath: (out as NSString).appendingPathComponent("tasks.json"))
+    try FileManager.default.copyItem(
+      atPath: setup.dir.path("r.json"), toPath: (out as NSString).appendingPathComponent("tasks.json"))
     let resultBytes = try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("tasks.json")))
-    let tasks = try runTool(["tasks", "out/tasks.json", "--out", "out", "--url-root", setup.dir.url.path], in: setup.dir.url)
+    let tasks = try runTool(
+      ["tasks", "out/tasks.json", "--out", "out", "--url-root", setup.dir.url.path], in: setup.dir.url)
     #expect(tasks.status == 1 && tasks.stderr.contains("is an input of this run"), "\(tasks.stderr)")
-    #expect(try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("tasks.json"))) == resultBytes)
+    #expect(
+      try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("tasks.json"))) == resultBytes)
     // batch: a JSON manifest named batch.json in --out is refused before any item runs.
     let batch = try runTool(["batch", "batch.json", "--out", ".", "--url-root", setup.dir.url.path], in: setup.dir.url)
     #expect(batch.status == 1, "\(batch.stderr)")
-    #expect(batch.stderr.contains("is an input of this batch") && batch.stderr.contains("choose another --out"), "\(batch.stderr)")
+    #expect(
+      batch.stderr.contains("is an input of this batch") && batch.stderr.contains("choose another --out"),
+      "\(batch.stderr)")
     #expect(!FileManager.default.fileExists(atPath: setup.dir.path("results/one.json")))
     #expect(try setup.contents() == before)
   }
@@ -116,7 +121,8 @@ struct OutputSafetyTests {
     #expect(lstat(dir.path("link.csv"), &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK, "the link was replaced")
     let written = try String(contentsOfFile: real, encoding: .utf8)
     #expect(written.hasPrefix("time,rms\n"), "the link's target was not written")
-    #expect(stat(real, &status) == 0 && status.st_mode & 0o777 == 0o600, "mode \(String(status.st_mode & 0o777, radix: 8))")
+    #expect(
+      stat(real, &status) == 0 && status.st_mode & 0o777 == 0o600, "mode \(String(status.st_mode & 0o777, radix: 8))")
     // A link to nothing is refused.
     #expect(symlink("missing.csv", dir.path("dangling.csv")) == 0)
     let dangling = try runTool(["envelope", TestPaths.media(Self.sample.media), "-o", "dangling.csv"], in: dir.url)

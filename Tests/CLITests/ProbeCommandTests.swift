@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `mediaalign probe`, run as the built binary: exact output lines and exit codes.
 @Suite("probe command")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `mediaalign probe SERIES.csv`, run as the built binary.
 @Suite("probe command on CSVs")
@@ -29,7 +29,8 @@ struct ProbeSeriesCommandTests {
     let result = try runTool(["probe", "csv/wearable_semicolon.csv"], in: TestPaths.testMedia)
     #expect(result.status == 0)
     let lines = result.stdout.split(separator: "\n").map(String.init)
-    #expect(lines.first == "csv/wearable_semicolon.csv: CSV (';'-separated), 5 rows, columns Timestamp, AX, AY, AZ, Label")
+    #expect(
+      lines.first == "csv/wearable_semicolon.csv: CSV (';'-separated), 5 rows, columns Timestamp, AX, AY, AZ, Label")
     #expect(lines.contains("  missing cells: AX 1, AY 1"))
     #expect(lines.contains("  text columns: Label"))
   }

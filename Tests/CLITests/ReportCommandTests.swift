@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `mediaalign report` on results of `align` for the bundled sample.
 @Suite("report command")

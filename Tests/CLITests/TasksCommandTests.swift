@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import LabelStudio
+import TestSupport
+import Testing
 import TimeSeries
 
 /// `mediaalign tasks` on results of `align` for the bundled sample.
@@ -48,7 +48,10 @@ struct TasksCommandTests {
     let folder = try #require(realPath(dir.url.path))
     let parent = (folder as NSString).deletingLastPathComponent
     let name = (folder as NSString).lastPathComponent
-    #expect(result.stdout.contains("serve with: LOCAL_FILES_SERVING_ENABLED=true LOCAL_FILES_DOCUMENT_ROOT=\(parent) label-studio start"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains(
+        "serve with: LOCAL_FILES_SERVING_ENABLED=true LOCAL_FILES_DOCUMENT_ROOT=\(parent) label-studio start"),
+      "\(result.stdout)")
     #expect(result.stdout.contains("local storage: \(folder)\n"), "\(result.stdout)")
 
     let config = try String(contentsOfFile: "\(out)/config.xml", encoding: .utf8)
@@ -77,7 +80,8 @@ struct TasksCommandTests {
     let hosting = try #require(summary["label_studio"] as? [String: Any])
     #expect(hosting["document_root"] as? String == parent)
     #expect(hosting["storage_paths"] as? [String] == [folder])
-    #expect(meta["mediaalign_id"] as? String == TaskIdentity.id(media: "\(folder)/session.mp4", csv: "\(folder)/sensor.csv"))
+    #expect(
+      meta["mediaalign_id"] as? String == TaskIdentity.id(media: "\(folder)/session.mp4", csv: "\(folder)/sensor.csv"))
   }
 
   @Test("legacy target: the HyperText recipe with the clock map in the task's video HTML")
@@ -87,8 +91,10 @@ struct TasksCommandTests {
     let (aligned, _) = try Self.results(in: dir)
     let out = dir.path("legacy")
     let result = try runTool(
-      ["tasks", aligned, "--out", out, "--target", "legacy", "--url-prefix", "https://files.example.org/x",
-       "--url-root", dir.url.path], in: dir.url)
+      [
+        "tasks", aligned, "--out", out, "--target", "legacy", "--url-prefix", "https://files.example.org/x",
+        "--url-root", dir.url.path,
+      ], in: dir.url)
     #expect(result.status == 0, "stderr: \(result.stderr)")
     let config = try String(contentsOfFile: "\(out)/config.xml", encoding: .utf8)
     #expect(config.contains("<HyperText name=\"video\" value=\"$video\" inline=\"true\"/>"))
@@ -100,7 +106,8 @@ struct TasksCommandTests {
     let offset = try #require(data["offset"] as? Double)
     // The map in the script is the task's (JSONSerialization parses the last digit loosely).
     // var P=[[csv_origin,offset,scale]]: the offset is the second number.
-    let embedded = try #require(html.split(separator: "var P=[[").last?.split(separator: ",").dropFirst().first.flatMap { Double($0) })
+    let embedded = try #require(
+      html.split(separator: "var P=[[").last?.split(separator: ",").dropFirst().first.flatMap { Double($0) })
     #expect(abs(embedded - offset) < 1e-12)
   }
 
@@ -124,7 +131,8 @@ struct TasksCommandTests {
       in: dir.url)
     #expect(result.status == 1)
     let errors = result.stderr.split(separator: "\n").map(String.init)
-    #expect(errors.contains { $0.contains("garbage.json: left out:") && $0.contains("not an align result") }, "\(errors)")
+    #expect(
+      errors.contains { $0.contains("garbage.json: left out:") && $0.contains("not an align result") }, "\(errors)")
     #expect(errors.contains { $0.contains("changed.json: left out:") && $0.contains("csv_origin") }, "\(errors)")
     #expect(errors.contains { $0.contains("missing.json: left out:") && $0.contains("cannot read") }, "\(errors)")
     let tasks = try #require(try Self.json("\(out)/tasks.json") as? [[String: Any]])

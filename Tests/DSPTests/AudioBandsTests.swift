@@ -1,7 +1,7 @@
 import DSP
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Audio bands")
 struct AudioBandsTests {
@@ -29,7 +29,8 @@ struct AudioBandsTests {
         let power = envelope.bands.reduce(0.0) { $0 + Double($1[slot]) * Double($1[slot]) }
         #expect(inBand * inBand >= 0.95 * power, "\(frequency) Hz at \(sampleRate): share \(inBand * inBand / power)")
         for other in 0..<AudioBands.count where abs(other - band) >= 2 {
-          #expect(Double(envelope.bands[other][slot]) <= 0.02 * inBand, "band \(other) holds \(envelope.bands[other][slot])")
+          #expect(
+            Double(envelope.bands[other][slot]) <= 0.02 * inBand, "band \(other) holds \(envelope.bands[other][slot])")
         }
       }
     }
@@ -56,7 +57,9 @@ struct AudioBandsTests {
     samples[..<20_000].withUnsafeBufferPointer { gapped.add($0, startingAt: 0) }
     samples[20_000...].withUnsafeBufferPointer { gapped.add($0, startingAt: 30_000) }
     for (from, to) in [(0, 7_000), (7_000, 20_000), (20_000, 20_001), (20_001, samples.count)] {
-      samples[from..<to].withUnsafeBufferPointer { gappedPieces.add($0, startingAt: Int64(from < 20_000 ? from : from + 10_000)) }
+      samples[from..<to].withUnsafeBufferPointer {
+        gappedPieces.add($0, startingAt: Int64(from < 20_000 ? from : from + 10_000))
+      }
     }
     #expect(gappedPieces.envelope() == gapped.envelope())
     // Split across accumulators: EnvelopeAccumulatorTests.mergeIsIdentical(bands: true).
@@ -78,7 +81,9 @@ struct AudioBandsTests {
     // noise differently from a plain mean).
     let e = banded.envelope()
     let whole = 2..<(e.values.count - 2)
-    let sum = whole.reduce(0.0) { total, slot in total + e.bands.reduce(0.0) { $0 + Double($1[slot]) * Double($1[slot]) } }
+    let sum = whole.reduce(0.0) { total, slot in
+      total + e.bands.reduce(0.0) { $0 + Double($1[slot]) * Double($1[slot]) }
+    }
     let total = whole.reduce(0.0) { $0 + Double(e.values[$1]) * Double(e.values[$1]) }
     #expect(abs(sum - total) <= 0.03 * total, "\(sum) vs \(total)")
   }

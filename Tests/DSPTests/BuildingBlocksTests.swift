@@ -48,7 +48,9 @@ struct BuildingBlocksTests {
     }
   }
 
-  @Test("Correlator: each lag's r is the weighted Pearson correlation over the overlap (1e-9); a copy peaks at its lag with r = 1")
+  @Test(
+    "Correlator: each lag's r is the weighted Pearson correlation over the overlap (1e-9); a copy peaks at its lag with r = 1"
+  )
   func correlatorAgainstPearson() {
     let reference = Self.noise(300, seed: 7)
     let lag = 37
@@ -64,7 +66,9 @@ struct BuildingBlocksTests {
     #expect(abs(r[best] - 1) < 1e-9)
 
     func pearson(_ shift: Int) -> Double? {
-      var sw = 0.0, sa = 0.0, sm = 0.0
+      var sw = 0.0
+      var sa = 0.0
+      var sm = 0.0
       let pairs = a.indices.filter { j in weights[j] > 0 && reference.indices.contains(j + shift) }
       guard Double(pairs.count) >= 10 else { return nil }
       for j in pairs {
@@ -72,8 +76,11 @@ struct BuildingBlocksTests {
         sa += weights[j] * a[j]
         sm += weights[j] * reference[j + shift]
       }
-      let ma = sa / sw, mm = sm / sw
-      var cov = 0.0, va = 0.0, vm = 0.0
+      let ma = sa / sw
+      let mm = sm / sw
+      var cov = 0.0
+      var va = 0.0
+      var vm = 0.0
       for j in pairs {
         cov += weights[j] * (a[j] - ma) * (reference[j + shift] - mm)
         va += weights[j] * (a[j] - ma) * (a[j] - ma)
@@ -99,7 +106,9 @@ struct BuildingBlocksTests {
     }
   }
 
-  @Test("rankTransform: ranks in −0.5…0.5, ties share their mean rank, weight 0 gives 0, any increasing map gives the same ranks")
+  @Test(
+    "rankTransform: ranks in −0.5…0.5, ties share their mean rank, weight 0 gives 0, any increasing map gives the same ranks"
+  )
   func ranks() {
     let x = [3.0, 1, 4, 1, 5, 9, 2, 6]
     let r = rankTransform(x)

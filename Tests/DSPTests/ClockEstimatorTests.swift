@@ -1,7 +1,8 @@
-@testable import DSP
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import DSP
 
 @Suite("Clock estimator")
 struct ClockEstimatorTests {
@@ -74,8 +75,13 @@ struct ClockEstimatorTests {
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
     #expect(estimate.aligned, "offset \(offset), scale \(scale): rejected (\(estimate.reason ?? ""))")
     // Worst sync error over the sensor's span on the media.
-    let error = max(abs(estimate.offset - offset), abs((estimate.offset + estimate.scale * sensorSeconds) - (offset + scale * sensorSeconds)))
-    #expect(error < tolerance, "offset \(offset) scale \(scale): got \(estimate.offset) / \(estimate.scale), worst error \(error * 1000) ms, smoothing \(estimate.referenceSmoothingHz ?? 0) Hz, confidence \(estimate.confidence)")
+    let error = max(
+      abs(estimate.offset - offset),
+      abs((estimate.offset + estimate.scale * sensorSeconds) - (offset + scale * sensorSeconds)))
+    #expect(
+      error < tolerance,
+      "offset \(offset) scale \(scale): got \(estimate.offset) / \(estimate.scale), worst error \(error * 1000) ms, smoothing \(estimate.referenceSmoothingHz ?? 0) Hz, confidence \(estimate.confidence)"
+    )
     #expect(estimate.confidence >= 0.5)
   }
 
@@ -195,7 +201,9 @@ struct ClockEstimatorTests {
     let p = 0.075
     var tail = 0.0
     let factorial = { (n: Int) in Double((1...max(1, n)).reduce(1, *)) }
-    for x in 4...8 { tail += factorial(8) / (factorial(x) * factorial(8 - x)) * pow(p, Double(x)) * pow(1 - p, Double(8 - x)) }
+    for x in 4...8 {
+      tail += factorial(8) / (factorial(x) * factorial(8 - x)) * pow(p, Double(x)) * pow(1 - p, Double(8 - x))
+    }
     #expect(abs(chanceAgreement(count: 10, agreeing: 6, width: 0.8, tolerance: 0.03) - 45 * tail) < 1e-12)
   }
 }

@@ -1,6 +1,6 @@
 import DSP
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Envelope accumulator")
 struct EnvelopeAccumulatorTests {
@@ -64,7 +64,10 @@ struct EnvelopeAccumulatorTests {
       var part = template.emptyCopy(expectedDuration: 0, owned: windows)
       let range = template.contextRange(owning: windows)
       let upper = Int(min(Int64(samples.count), range.upperBound))
-      if bands { #expect(range.lowerBound == 0 || Int(range.lowerBound) < Int(template.firstSample(ofWindow: windows.lowerBound))) }
+      if bands {
+        #expect(
+          range.lowerBound == 0 || Int(range.lowerBound) < Int(template.firstSample(ofWindow: windows.lowerBound)))
+      }
       samples[Int(range.lowerBound)..<upper].withUnsafeBufferPointer { part.add($0, startingAt: range.lowerBound) }
       merged.merge(part)
     }

@@ -1,7 +1,8 @@
-@testable import DSP
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
+@testable import DSP
 
 /// The shapes real recordings come in: short clips, a clip inside a long
 /// log, wrong nominal rates; and the stated uncertainty over seeded cases.
@@ -10,7 +11,9 @@ struct RecordingShapesTests {
   typealias Shapes = ClockEstimatorTests
 
   /// Worst sync error (s) over the overlap of the truth `offset + scale·(t − start)`.
-  func worstError(_ estimate: ClockEstimator.Estimate, offset: Double, scale: Double, start: Double, overlap: ClosedRange<Double>)
+  func worstError(
+    _ estimate: ClockEstimator.Estimate, offset: Double, scale: Double, start: Double, overlap: ClosedRange<Double>
+  )
     -> Double
   {
     [overlap.lowerBound, overlap.upperBound].map { t in
@@ -32,7 +35,9 @@ struct RecordingShapesTests {
     #expect(estimate.windows.count >= 5 && estimate.windowLength <= 3.5)
   }
 
-  @Test("a sensor that hears one band under a louder other one: found on that band, within 10 ms", arguments: [71, 72, 73] as [UInt64])
+  @Test(
+    "a sensor that hears one band under a louder other one: found on that band, within 10 ms",
+    arguments: [71, 72, 73] as [UInt64])
   func bandLimitedSensor(_ seed: UInt64) throws {
     // The media's broadband energy is a loud low band (speech, say) plus a
     // quiet high band of its own events; the sensor (a contact microphone)
@@ -61,7 +66,8 @@ struct RecordingShapesTests {
   /// 25 Hz. Against the sharp reference the map is 60–70 ms off, with
   /// confidence 1; against the reference smoothed alike (the cut-off found
   /// within about 15 %) within a few ms.
-  @Test("a smoothing sensor is measured on a reference smoothed alike, within 15 ms", arguments: [81, 82, 83] as [UInt64])
+  @Test(
+    "a smoothing sensor is measured on a reference smoothed alike, within 15 ms", arguments: [81, 82, 83] as [UInt64])
   func smoothingSensor(_ seed: UInt64) throws {
     var rng = SplitMix64(state: seed)
     let n = 120 * 100
@@ -124,7 +130,8 @@ struct RecordingShapesTests {
   func implausibleScale() {
     #expect(!ScaleSpace.plausible.contains(1.025))
     #expect(ScaleSpace.plausible.contains(1.01) && ScaleSpace.plausible.contains(25.0 / 24))
-    #expect(!ScaleSpace.isPlausible(1.008) && ScaleSpace.isPlausible(1.002) && ScaleSpace.isPlausible(24.0 / 25 * 1.001))
+    #expect(
+      !ScaleSpace.isPlausible(1.008) && ScaleSpace.isPlausible(1.002) && ScaleSpace.isPlausible(24.0 / 25 * 1.001))
     #expect(ScaleSpace.range(0.9...1.1).contains(1.025))
   }
 
@@ -152,7 +159,8 @@ struct RecordingShapesTests {
       let offset = Double.random(in: -20...20, using: &rng)
       let scale = 1 + Double.random(in: -1500...1500, using: &rng) * 1e-6
       let reference = Shapes.envelope(seconds: 90, seed: 200 + seed)
-      var (times, values) = Shapes.sensor(reference, offset: offset, scale: scale, rate: 50, seconds: 80, start: 10, seed: 300 + seed)
+      var (times, values) = Shapes.sensor(
+        reference, offset: offset, scale: scale, rate: 50, seconds: 80, start: 10, seed: 300 + seed)
       values = values.map { $0 + Double.random(in: -0.2...0.2, using: &rng) }
       let estimate = ClockEstimator().estimate(
         reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)

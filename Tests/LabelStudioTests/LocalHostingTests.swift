@@ -18,7 +18,8 @@ struct LocalHostingTests {
   @Test("storage paths: the fewest folders holding the files, absolute, each strictly below the root")
   func storagePaths() {
     let hosting = LocalHosting(
-      root: "/data/", files: ["/data/s/media/a.mp4", "/data/s/media/b.mp4", "/data/s/media/day2/c.mp4", "/data/out/a.aligned.csv"])
+      root: "/data/",
+      files: ["/data/s/media/a.mp4", "/data/s/media/b.mp4", "/data/s/media/day2/c.mp4", "/data/out/a.aligned.csv"])
     #expect(hosting.root == "/data")
     #expect(hosting.folders == ["/data/out", "/data/s/media"])
     #expect(hosting.storagePaths == ["/data/out", "/data/s/media"])
@@ -30,11 +31,15 @@ struct LocalHostingTests {
 
   @Test("a folder equal to the root or outside it is no storage path, and its warning names the root to use")
   func refusedFolders() {
-    let hosting = LocalHosting(root: "/data/s", files: ["/data/s/a.mp4", "/data/s/out/a.aligned.csv", "/elsewhere/b.mp4"])
+    let hosting = LocalHosting(
+      root: "/data/s", files: ["/data/s/a.mp4", "/data/s/out/a.aligned.csv", "/elsewhere/b.mp4"])
     #expect(hosting.folders == ["/data/s", "/elsewhere"])  // the output folder is inside the media's
     #expect(hosting.storagePaths.isEmpty)
     #expect(hosting.warnings.count == 2)
-    #expect(hosting.warnings.contains { $0.hasPrefix("/data/s is the --url-root itself") && $0.hasSuffix("LOCAL_FILES_DOCUMENT_ROOT=/") })
+    #expect(
+      hosting.warnings.contains {
+        $0.hasPrefix("/data/s is the --url-root itself") && $0.hasSuffix("LOCAL_FILES_DOCUMENT_ROOT=/")
+      })
     #expect(hosting.warnings.contains { $0.hasPrefix("/elsewhere is outside the --url-root /data/s") })
   }
 

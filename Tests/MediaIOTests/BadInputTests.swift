@@ -1,7 +1,7 @@
 import Foundation
 import MediaIO
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Bad input")
 struct BadInputTests {

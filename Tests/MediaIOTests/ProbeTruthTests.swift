@@ -1,7 +1,7 @@
 import Foundation
 import MediaIO
-import Testing
 import TestSupport
+import Testing
 
 /// Probe results against the truth recorded when the fixtures were made.
 @Suite("Probe truth")

@@ -10,7 +10,8 @@ func entry(
     resultPath: "r.json", mediaPath: media, otherPath: other, otherIsMedia: false, channel: "level", aligned: aligned,
     confidence: confidence, offset: offset, scale: scale, uncertaintyMs: 1.8, csvOrigin: 1_700_000_000.25,
     overlap: 3.2...600, model: "linear", mediaFacts: [("container", "mp4")], warnings: warnings,
-    reason: aligned ? nil : "too few windows agree", windows: [.init(mediaTime: 30, lagMs: 0.4, quality: 0.9, inlier: true)],
+    reason: aligned ? nil : "too few windows agree",
+    windows: [.init(mediaTime: 30, lagMs: 0.4, quality: 0.9, inlier: true)],
     signals: signals, signalNote: signals == nil ? "media not found" : nil, playerURL: signals == nil ? nil : media,
     playerIsVideo: true)
 }
@@ -47,7 +48,9 @@ struct ReportTests {
       entry(media: "a|b<i>.mp4"), entry(media: "*x*_y_`c`[l](u)![i](v)~~s~~#h\\e\r\nrow.mp4"),
     ])
     #expect(markdown.contains("a\\|b&lt;i&gt;.mp4"))
-    #expect(markdown.contains("| \\*x\\*\\_y\\_\\`c\\`\\[l\\](u)\\!\\[i\\](v)\\~\\~s\\~\\~\\#h\\\\e row.mp4 |"), "\(markdown)")
+    #expect(
+      markdown.contains("| \\*x\\*\\_y\\_\\`c\\`\\[l\\](u)\\!\\[i\\](v)\\~\\~s\\~\\~\\#h\\\\e row.mp4 |"), "\(markdown)"
+    )
     // Each entry is one table row: the line break did not end it.
     #expect(markdown.split(separator: "\n").count == 6, "\(markdown)")
   }

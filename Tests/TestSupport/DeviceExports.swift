@@ -151,13 +151,15 @@ public enum DeviceExport: String, CaseIterable, Sendable, CustomStringConvertibl
       ]
       while let (x, y) = axes(t, gain: 15, noise: 0.1) {
         lines.append(
-          "\(f(start * 1000 + t * 1000, 3))\t\(f(x, 4))\t\(f(y, 4))\t\(f(9.81 + gauss(0.1), 4))\t\(f(2 + gauss(0.01), 4))\t")
+          "\(f(start * 1000 + t * 1000, 3))\t\(f(x, 4))\t\(f(y, 4))\t\(f(9.81 + gauss(0.1), 4))\t\(f(2 + gauss(0.01), 4))\t"
+        )
         rows += 1
         t = Double(rows) * dt
       }
     case .openBCI:
       lines = [
-        "%OpenBCI Raw EXG Data", "%Number of channels = 4", "%Sample Rate = 200 Hz", "%Board = OpenBCI_GUI$BoardGanglionBLE",
+        "%OpenBCI Raw EXG Data", "%Number of channels = 4", "%Sample Rate = 200 Hz",
+        "%Board = OpenBCI_GUI$BoardGanglionBLE",
         "Sample Index, EXG Channel 0, EXG Channel 1, EXG Channel 2, EXG Channel 3, Accel Channel 0, Accel Channel 1, Accel Channel 2, Other, Other, Other, Other, Other, Timestamp, Other, Timestamp (Formatted)",
       ]
       while let (x, y) = axes(t, gain: 1, noise: 0.01) {
@@ -179,7 +181,10 @@ public enum DeviceExport: String, CaseIterable, Sendable, CustomStringConvertibl
       while let db = level(t) {
         var cells = ["\(rows % 256)"]
         for channel in 1...8 { cells.append(f(channel == 3 ? (db + 52) * 4 + gauss(1) : gauss(20), 2)) }
-        cells += ["0.000", "0.000", "0.000", String(Self.isoStamp(start + t).suffix(12)), "\(Int64(((start + t) * 1000).rounded()))"]
+        cells += [
+          "0.000", "0.000", "0.000", String(Self.isoStamp(start + t).suffix(12)),
+          "\(Int64(((start + t) * 1000).rounded()))",
+        ]
         lines.append(cells.joined(separator: ", "))
         rows += 1
         t = Double(rows) * dt

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TimeSeries
 
 @Suite("CSV reading")
@@ -26,7 +26,8 @@ struct CSVReaderTests: ReadsCSV {
 
   @Test("quoted fields and headers, doubled quotes, a line break inside quotes, BOM and CRLF")
   func quoting() throws {
-    let text = "\u{FEFF}\"time\",\"note, text\",\"value\"\r\n0,\"say \"\"hi\"\"\",1.5\r\n1,\"two\nlines\",2.5\r\n2,plain,3.5\r\n"
+    let text =
+      "\u{FEFF}\"time\",\"note, text\",\"value\"\r\n0,\"say \"\"hi\"\"\",1.5\r\n1,\"two\nlines\",2.5\r\n2,plain,3.5\r\n"
     let table = try read(text)
     #expect(table.timeColumn == "time")
     #expect(table.columns.map(\.name) == ["note, text", "value"])
@@ -83,7 +84,9 @@ struct CSVReaderTests: ReadsCSV {
     // Without its zone the last row goes backwards.
     let error = try readError(text.replacingOccurrences(of: "-0030", with: ""))
     #expect(
-      error == "s.csv: line 6, column 'timestamp': time goes backwards (2024-03-01T00:00:02 after 2024-03-01T00:00:03.123456789123); pass --sort to sort the rows by time")
+      error
+        == "s.csv: line 6, column 'timestamp': time goes backwards (2024-03-01T00:00:02 after 2024-03-01T00:00:03.123456789123); pass --sort to sort the rows by time"
+    )
   }
 
   @Test("an impossible date is an error naming line and column")
@@ -133,7 +136,9 @@ struct CSVReaderTests: ReadsCSV {
     #expect(ax.firstUnreadable.first?.line == 5 && ax.firstUnreadable.first?.text == "oops")
     #expect(table.column(named: "ay")?.missing == 2)
     #expect(table.column(named: "label")?.values == .text(["walk", "walk", "", "run", "run", "run", "run"]))
-    #expect(table.warnings.contains { $0.contains("column 'ax': 1 cells are not finite numbers (line 5: 'oops')") }, "\(table.warnings)")
+    #expect(
+      table.warnings.contains { $0.contains("column 'ax': 1 cells are not finite numbers (line 5: 'oops')") },
+      "\(table.warnings)")
     let info = SeriesInfo(table)
     #expect(info.columns == ["time", "ax", "label", "ay"])
     #expect(info.missing == ["ax": 3, "ay": 2, "label": 1])

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TimeSeries
 
 @Suite("Corrected copy")
@@ -21,7 +21,9 @@ struct CorrectedWriterTests {
 
     """
 
-  func correct(_ map: ClockMap, input: String = input) throws -> (report: CorrectionReport, output: TimeSeriesTable, text: String) {
+  func correct(_ map: ClockMap, input: String = input) throws -> (
+    report: CorrectionReport, output: TimeSeriesTable, text: String
+  ) {
     let dir = try TemporaryDirectory()
     defer { dir.cleanUp() }
     let source = try dir.write("in.csv", input)
@@ -141,7 +143,8 @@ struct CorrectedWriterTests {
     let (report, output, _) = try correct(map)
     // 100.5 → 1.25 and 100.6 → 1.35 are not after 100.4 → 1.4; 100.7 → 1.45 is.
     #expect(report.droppedOutOfOrder == 2)
-    #expect(output.times.dropFirst().map { ($0 * 1000).rounded() / 1000 } == [1.0, 1.1, 1.2, 1.3, 1.4, 1.45, 1.55, 1.65])
+    #expect(
+      output.times.dropFirst().map { ($0 * 1000).rounded() / 1000 } == [1.0, 1.1, 1.2, 1.3, 1.4, 1.45, 1.55, 1.65])
     #expect(zip(output.times, output.times.dropFirst()).allSatisfy { $0 < $1 })
   }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TimeSeries
 
 /// `FileLayout` detection as `CSVReader` obeys it, on small files in each
@@ -36,7 +36,8 @@ struct FileLayoutTests: ReadsCSV {
       """
     let stamped = try read(
       block + "Timestamp,Accelerometer X,Accelerometer Y,Accelerometer Z\n"
-        + "02/03/2024 13:30:00.000,0.1,0.2,0.9\n02/03/2024 13:30:00.100,0.1,0.2,0.9\n02/03/2024 13:30:00.200,0.1,0.2,0.9\n")
+        + "02/03/2024 13:30:00.000,0.1,0.2,0.9\n02/03/2024 13:30:00.100,0.1,0.2,0.9\n02/03/2024 13:30:00.200,0.1,0.2,0.9\n"
+    )
     #expect(stamped.layout.format == .actigraph && stamped.timeColumn == "Timestamp")
     #expect(abs(stamped.times[2] - (1_709_386_200 + 0.2)) < 1e-6, "\(stamped.times)")
     let bare = try read(block + "0.1,0.2,0.9\n0.1,0.2,0.9\n0.1,0.2,0.9\n")
@@ -77,7 +78,8 @@ struct FileLayoutTests: ReadsCSV {
     let ragged = try readError("time,a,b\n0,1,2\n1,1\n2,1,2\n")
     #expect(ragged.contains("line 3"), "\(ragged)")
     let bare = try read("0.00,1,2\n0.02,3,4\n0.04,5,6\n")
-    #expect(bare.rowCount == 3 && bare.columns.map(\.name) == ["column_1", "column_2"] && bare.layout.format == .noHeader)
+    #expect(
+      bare.rowCount == 3 && bare.columns.map(\.name) == ["column_1", "column_2"] && bare.layout.format == .noHeader)
   }
 
   @Test("a preamble detection missed: the advice is --skip-rows, not --time-format or --sort")
@@ -95,7 +97,8 @@ struct FileLayoutTests: ReadsCSV {
   @Test("--skip-rows, --comment and --start with --rate")
   func options() throws {
     let table = try read(
-      "junk\nmore junk\n1\n2\n!note\n3\n", CSVOptions(hasHeader: false, rate: 2, start: 100, skipRows: 2, comment: UInt8(ascii: "!")))
+      "junk\nmore junk\n1\n2\n!note\n3\n",
+      CSVOptions(hasHeader: false, rate: 2, start: 100, skipRows: 2, comment: UInt8(ascii: "!")))
     #expect(table.times == [100, 100.5, 101] && table.rowCount == 3)
     #expect(parseStartTime("2024-03-01T09:00:00Z") == 1_709_283_600 && parseStartTime("12.5") == 12.5)
     #expect(parseStartTime("yesterday") == nil)

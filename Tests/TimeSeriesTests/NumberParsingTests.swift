@@ -31,7 +31,8 @@ struct NumberParsingTests {
     var random = SplitMix64(state: 2026)
     var samples = [
       "0", "-0", "0.0", "1e22", "1e23", "9007199254740992", "9007199254740993", "1234567890123456789",
-      "12345678901234567890", "0.1", "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "1e400", "-1e-400",
+      "12345678901234567890", "0.1", "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "1e400",
+      "-1e-400",
       "1700000000.0100", "123.456e-7", "5e-1", ".5", "5.",
     ]
     for _ in 0..<200_000 { samples.append(Self.decimal(&random)) }
@@ -45,7 +46,9 @@ struct NumberParsingTests {
         // The whole cell, and finite: parseDouble refuses what overflows to ±inf.
         return end.map { UnsafePointer($0) } == start + sample.utf8.count && result.isFinite ? result : nil
       }
-      #expect(value?.bitPattern == expected?.bitPattern, "\(sample): \(String(describing: value)) vs strtod \(String(describing: expected))")
+      #expect(
+        value?.bitPattern == expected?.bitPattern,
+        "\(sample): \(String(describing: value)) vs strtod \(String(describing: expected))")
       if value != nil { taken += 1 }
     }
     #expect(taken == samples.count - 1, "every sample but 1e400 is a finite decimal both parsers take")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import TimeSeries
 
@@ -141,7 +141,8 @@ struct NumericBlocksTests {
     _ path: String, _ options: CSVOptions, threads: Int, pieceSize: Int, map: Bool = true
   ) -> Result<TimeSeriesTable, SeriesError> {
     do throws(SeriesError) {
-      return .success(try CSVReader.read(path: path, options: options, threads: threads, pieceSize: pieceSize, map: map))
+      return .success(
+        try CSVReader.read(path: path, options: options, threads: threads, pieceSize: pieceSize, map: map))
     } catch {
       return .failure(error)
     }
@@ -162,7 +163,9 @@ struct NumericBlocksTests {
     // Small pieces put many piece boundaries (and lines longer than a
     // piece) into the file; one thread and several; the file mapped, and
     // read with pread.
-    for (threads, pieceSize, map) in [(1, 1 << 20, true), (2, 97, true), (3, 1024, true), (2, 4096, true), (2, 97, false), (3, 1024, false)] {
+    for (threads, pieceSize, map) in [
+      (1, 1 << 20, true), (2, 97, true), (3, 1024, true), (2, 4096, true), (2, 97, false), (3, 1024, false),
+    ] {
       let pieces = Self.fingerprint(Self.read(path, options, threads: threads, pieceSize: pieceSize, map: map))
       #expect(pieces == scanner, "\(v), \(threads) threads, \(pieceSize)-byte pieces, mapped \(map)")
     }
@@ -195,8 +198,10 @@ struct NumericBlocksTests {
   func fastNumberAgrees() {
     var random = SplitMix64(state: 42)
     let alphabet = Array("0123456789.-+eE,x ")
-    var samples = ["0", "-0", "1.", ".5", "+7", "1e22", "1e23", "123456789012345678", "9007199254740993", "0.000001",
-      "1700000000.0100", "-", ".", "e5", "1e", "1e+", "3.14,", "2\r"]
+    var samples = [
+      "0", "-0", "1.", ".5", "+7", "1e22", "1e23", "123456789012345678", "9007199254740993", "0.000001",
+      "1700000000.0100", "-", ".", "e5", "1e", "1e+", "3.14,", "2\r",
+    ]
     for _ in 0..<20000 {
       let length = 1 + Int(random.next() % 12)
       samples.append(String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }))
@@ -212,9 +217,13 @@ struct NumericBlocksTests {
           while end < sample.utf8.count && p[end] != 44 && p[end] != 10 { end += 1 }
           if end > 0 && p[end - 1] == 13 && p[end] == 10 { end -= 1 }
           let expected = parseDouble(UnsafeRawBufferPointer(start: p.baseAddress, count: end))
-          if let (value, stop) = fastNumber(p.baseAddress!, 0, sample.utf8.count + 1, delimiter: 44, powersOfTen: tens.baseAddress!) {
+          if let (value, stop) = fastNumber(
+            p.baseAddress!, 0, sample.utf8.count + 1, delimiter: 44, powersOfTen: tens.baseAddress!)
+          {
             #expect(stop == end, "\(sample.debugDescription): stopped at \(stop), the field ends at \(end)")
-            #expect(expected?.bitPattern == value.bitPattern, "\(sample.debugDescription): \(value) vs \(String(describing: expected))")
+            #expect(
+              expected?.bitPattern == value.bitPattern,
+              "\(sample.debugDescription): \(value) vs \(String(describing: expected))")
           }
         }
       }
