@@ -24,6 +24,12 @@ public struct AlignError: Error, CustomStringConvertible, Sendable {
 
 let envelopeRate = 100.0
 
+/// The result's `reason` for a rejection: the estimator's sentence, with the
+/// command line's advice where a narrower offset search helps.
+func reasonText(_ rejection: Rejection) -> String {
+  rejection.narrowingHelps ? "\(rejection); narrow the search with --max-offset" : "\(rejection)"
+}
+
 /// The envelope, the container facts and the warnings of both: damaged
 /// packets, and a container that cannot be read again after its audio was
 /// decoded (no facts then, rather than no result).
@@ -189,7 +195,7 @@ public func alignMediaToSeries(
       rateHz: seriesInfo.time.rateHz, csvOptions: CSVReadOptions(csv, readIn: table.timeUnit),
       timeUnitNote: table.timeUnitInference.flatMap { $0.isWorthSaying ? $0.note : nil },
       layout: seriesInfo.layout),
-    other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.reason)
+    other: nil, windows: windowsJSON(estimate), warnings: warnings, reason: estimate.verdict.rejection.map(reasonText))
   if let band = estimate.referenceBand {
     let upper = AudioBands.range(band.upperBound).upper
     result.media.audioBand = .init(lowHz: AudioBands.range(band.lowerBound).lower, highHz: upper.isFinite ? upper : nil)
@@ -237,7 +243,7 @@ public func alignMediaToMedia(referencePath: String, otherPath: String, options:
     warnings: referenceWarnings + otherWarnings
       + segmentWarnings(segments) + scaleWarnings(estimate)
       + (estimate.aligned ? unexplainedStretchWarnings(windows, piecewise: options.estimator.piecewise) : []),
-    reason: estimate.reason)
+    reason: estimate.verdict.rejection.map(reasonText))
 }
 
 /// Longest sensor span `align` takes (s): a month; a longer one is a

@@ -97,9 +97,8 @@ public struct ClockEstimator {
     public var scale: Double
     public var confidence: Double
     public var uncertaintyMs: Double
-    public var aligned: Bool
-    /// Why it was rejected, when it was.
-    public var reason: String?
+    /// Aligned, or rejected with the reason.
+    public var verdict: Verdict
     public var windows: [Window]
     /// The other signal's first time (the map's origin).
     public var origin: Double
@@ -179,13 +178,13 @@ public struct ClockEstimator {
     let origin = otherTimes.first ?? 0
     let otherDuration = (otherTimes.last ?? 0) - origin
     let referenceDuration = Double(references.count) / rate
-    func rejected(_ reason: String) -> Estimate {
+    func rejected(_ rejection: Rejection) -> Estimate {
       Estimate(
-        offset: referenceStart, scale: 1, confidence: 0, uncertaintyMs: .infinity, aligned: false, reason: reason,
+        offset: referenceStart, scale: 1, confidence: 0, uncertaintyMs: .infinity, verdict: .rejected(rejection),
         windows: [], origin: origin, overlap: referenceStart...referenceStart, coarsePeak: 0)
     }
     guard otherDuration >= 2, referenceDuration >= 2, otherTimes.count >= 20 else {
-      return rejected("too short to align (under 2 s or 20 samples)")
+      return rejected(.tooShort)
     }
     let shorter = min(otherDuration, referenceDuration)
     let minimumOverlap = max(2, options.minimumOverlapFraction * shorter)
@@ -205,7 +204,7 @@ public struct ClockEstimator {
       otherFeature: otherFeature, medianInterval: medianInterval, maxGap: maxGap, minimumOverlap: minimumOverlap,
       maximumOffset: options.maximumOffset)
     guard !candidates.isEmpty else {
-      return rejected("the recordings do not overlap by the minimum (\(Int(minimumOverlap)) s) at any offset and scale")
+      return rejected(.noOverlap(minimumSeconds: minimumOverlap))
     }
 
     // 3–5 for each candidate.
@@ -288,10 +287,8 @@ public struct ClockEstimator {
           })
       })
     {
-      best.aligned = false
       best.confidence *= 1 - rival.confidence / max(best.confidence, 1e-9) * 0.5
-      best.reason =
-        "two clock maps fit almost equally well (offsets \(Double(Int(best.offset * 1000)) / 1000) s and \(Double(Int(rival.offset * 1000)) / 1000) s): the signal repeats; narrow the search with --max-offset"
+      best.verdict = .rejected(.rivalMaps(offset: best.offset, rivalOffset: rival.offset))
     }
     // 5b. A periodic signal fits offsets a period apart that no window saw.
     if best.aligned,
@@ -301,10 +298,8 @@ public struct ClockEstimator {
         referenceStart: referenceStart, otherTimes: otherTimes, otherFeature: otherFeature, maxGap: maxGap),
       ratio >= Uniqueness.rivalRatio
     {
-      best.aligned = false
       best.confidence *= 0.5
-      best.reason =
-        "the signals repeat: shifting the map by a period fits \(Int((ratio * 100).rounded())) % as well; no offset can be trusted (narrow the search with --max-offset)"
+      best.verdict = .rejected(.periodic(ratio: ratio))
     }
     return best
   }
@@ -361,8 +356,8 @@ public struct ClockEstimator {
     let usable = windows.filter(\.inlier)
     guard usable.count >= 3 else {
       return Estimate(
-        offset: candidate.offset, scale: candidate.scale, confidence: 0, uncertaintyMs: .infinity, aligned: false,
-        reason: "too few windows correlate clearly (\(usable.count) of \(windows.count)); the signals may be unrelated",
+        offset: candidate.offset, scale: candidate.scale, confidence: 0, uncertaintyMs: .infinity,
+        verdict: .rejected(.fewWindows(usable: usable.count, of: windows.count)),
         windows: windows.map {
           var w = $0
           w.inlier = false
@@ -408,21 +403,20 @@ public struct ClockEstimator {
         offset: line.intercept, scale: line.slope, origin: origin, otherEnd: origin + duration,
         referenceStart: referenceStart, referenceEnd: referenceEnd) ?? (origin...origin + duration)
     let uncertainty = line.uncertaintyMs(over: span, origin: origin)
-    var reason: String? = nil
-    var aligned = confidence >= options.threshold
-    if !aligned {
-      reason =
-        "only \(agreeing.count) of \(windows.count) windows agree on one clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
+    let verdict: Verdict
+    if confidence < options.threshold {
+      verdict = .rejected(
+        .disagreeing(agreeing: agreeing.count, of: windows.count, confidence: confidence, pieces: 1))
     } else if overlapLength < minimumOverlap {
-      aligned = false
-      reason = "the overlap (\(Int(overlapLength)) s) is under the minimum (\(Int(minimumOverlap)) s)"
+      verdict = .rejected(.overlapTooShort(seconds: overlapLength, minimumSeconds: minimumOverlap))
     } else if !options.scales.contains(line.slope) {
-      aligned = false
-      reason = "the fitted scale \(line.slope) is outside the searched scales"
+      verdict = .rejected(.scaleOutOfRange(scale: line.slope))
+    } else {
+      verdict = .aligned
     }
     return Estimate(
-      offset: line.intercept, scale: line.slope, confidence: confidence, uncertaintyMs: uncertainty, aligned: aligned,
-      reason: reason, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r,
+      offset: line.intercept, scale: line.slope, confidence: confidence, uncertaintyMs: uncertainty,
+      verdict: verdict, windows: finalWindows, origin: origin, overlap: overlap, coarsePeak: candidate.r,
       searchWidth: 2 * margin, windowLength: windowLength, scaleNote: ScaleNote(scale: line.slope),
       referenceBand: band, referenceSmoothingHz: key.smoothingHz)
   }

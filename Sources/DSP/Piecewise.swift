@@ -172,18 +172,18 @@ extension ClockEstimator {
       hi = max(hi, b)
     }
     let uncertainty = segments.map(\.uncertaintyMs).max() ?? linear.uncertaintyMs
-    var estimate = Estimate(
+    let verdict: Verdict =
+      confidence >= options.threshold
+      ? .aligned
+      : .rejected(
+        .disagreeing(agreeing: agreeing.count, of: finalWindows.count, confidence: confidence, pieces: segments.count))
+    return Estimate(
       offset: segments[0].offset, scale: segments[0].scale, confidence: confidence, uncertaintyMs: uncertainty,
-      aligned: confidence >= options.threshold, reason: nil, windows: finalWindows, origin: origin,
+      verdict: verdict, windows: finalWindows, origin: origin,
       overlap: lo <= hi ? lo...hi : referenceStart...referenceStart, coarsePeak: linear.coarsePeak,
       segments: segments, searchWidth: width, windowLength: linear.windowLength,
       scaleNote: ScaleNote(scale: segments[0].scale), referenceBand: linear.referenceBand,
       referenceSmoothingHz: linear.referenceSmoothingHz)
-    if !estimate.aligned {
-      estimate.reason =
-        "only \(agreeing.count) of \(finalWindows.count) windows agree with a \(segments.count)-piece clock map (confidence \(Double(Int(confidence * 1000)) / 1000))"
-    }
-    return estimate
   }
 
   /// The other time where `from` hands over to `to` between `lo` and `hi`:

@@ -6,8 +6,6 @@
 
 /// What a file's first bytes say it is, to explain why FFmpeg refused it.
 enum Sniff: Equatable {
-  /// An ISO base media file (MP4, MOV, M4A): box names at the start.
-  case isoMedia
   /// Printable text; `preview` is its first line, shortened.
   case text(preview: String)
   case other
@@ -21,13 +19,6 @@ enum Sniff: Equatable {
     var bytes = [UInt8](repeating: 0, count: 64)
     let count = fread(&bytes, 1, bytes.count, file)
     let head = Array(bytes.prefix(count))
-    if head.count >= 8 {
-      let box = String(decoding: head[4..<8], as: UTF8.self)
-      if ["ftyp", "moov", "mdat", "free", "skip", "wide", "pnot"].contains(box) {
-        self = .isoMedia
-        return
-      }
-    }
     let printable = head.allSatisfy { $0 == 9 || $0 == 10 || $0 == 13 || (32...126).contains($0) || $0 >= 128 }
     if !head.isEmpty && printable {
       let line = String(decoding: head, as: UTF8.self).split(whereSeparator: \.isNewline).first ?? ""

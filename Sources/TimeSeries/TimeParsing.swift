@@ -11,16 +11,6 @@ public enum TimeUnit: String, Sendable, CaseIterable, Codable {
     case .ns: return 1e9
     }
   }
-
-  /// Seconds per unit.
-  public var seconds: Double {
-    switch self {
-    case .s: return 1
-    case .ms: return 1e-3
-    case .us: return 1e-6
-    case .ns: return 1e-9
-    }
-  }
 }
 
 /// Days from 1970-01-01 to the proleptic Gregorian date (Howard Hinnant's

@@ -73,7 +73,9 @@ struct ClockEstimatorTests {
       reference, offset: offset, scale: scale, rate: 50, seconds: sensorSeconds, start: start, seed: seed + 1)
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
-    #expect(estimate.aligned, "offset \(offset), scale \(scale): rejected (\(estimate.reason ?? ""))")
+    #expect(
+      estimate.aligned,
+      "offset \(offset), scale \(scale): rejected (\(estimate.verdict.rejection.map(String.init(describing:)) ?? ""))")
     // Worst sync error over the sensor's span on the media.
     let error = max(
       abs(estimate.offset - offset),
@@ -123,7 +125,7 @@ struct ClockEstimatorTests {
     let values = times.map { _ in Double.random(in: 0...1, using: &rng) }
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
-    #expect(!estimate.aligned && estimate.reason != nil)
+    #expect(estimate.verdict.rejection != nil)
   }
 
   /// A map that jumps by `jump` seconds at sensor time `at` (rows dropped
@@ -142,7 +144,9 @@ struct ClockEstimatorTests {
     values = kept.map { values[$0] }
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
-    #expect(estimate.aligned, "jump \(jump) at \(at): rejected (\(estimate.reason ?? ""))")
+    #expect(
+      estimate.aligned,
+      "jump \(jump) at \(at): rejected (\(estimate.verdict.rejection.map(String.init(describing:)) ?? ""))")
     #expect(estimate.confidence >= 0.7, "jump \(jump) at \(at): confidence \(estimate.confidence)")
     #expect(estimate.segments.count == 2, "jump \(jump) at \(at): \(estimate.segments.count) segments")
     guard estimate.segments.count == 2 else { return }

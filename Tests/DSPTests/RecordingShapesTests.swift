@@ -28,7 +28,7 @@ struct RecordingShapesTests {
       reference, offset: 0.4, scale: 1.0004, rate: 50, seconds: 13, start: 100, seed: seed + 1)
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
-    #expect(estimate.aligned, "seed \(seed): \(estimate.reason ?? "")")
+    #expect(estimate.aligned, "seed \(seed): \(estimate.verdict.rejection.map(String.init(describing:)) ?? "")")
     let error = worstError(estimate, offset: 0.4, scale: 1.0004, start: 100, overlap: 100...113)
     #expect(error < 0.010, "seed \(seed): worst error \(error * 1000) ms")
     // Windows come from the overlap: at least 5 of 3 s.
@@ -54,7 +54,7 @@ struct RecordingShapesTests {
     let estimate = ClockEstimator().estimate(
       reference: broadband, referenceBands: bands, referenceRate: 100, referenceStart: 0, otherTimes: times,
       otherValues: values)
-    #expect(estimate.aligned, "seed \(seed): \(estimate.reason ?? "")")
+    #expect(estimate.aligned, "seed \(seed): \(estimate.verdict.rejection.map(String.init(describing:)) ?? "")")
     let band = try #require(estimate.referenceBand, "seed \(seed): measured on the broadband envelope")
     #expect(band.contains(4) && band.count <= 2, "seed \(seed): band \(band)")
     let error = worstError(estimate, offset: 3.2, scale: 0.9995, start: 20, overlap: 20...54)
@@ -85,7 +85,7 @@ struct RecordingShapesTests {
       smooth, offset: 1.7, scale: 1.0002, rate: 25, seconds: 110, start: 50, seed: seed + 1)
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
-    #expect(estimate.aligned, "seed \(seed): \(estimate.reason ?? "")")
+    #expect(estimate.aligned, "seed \(seed): \(estimate.verdict.rejection.map(String.init(describing:)) ?? "")")
     let cutoff = try #require(estimate.referenceSmoothingHz, "seed \(seed): the reference was not smoothed")
     #expect((2.2...4).contains(cutoff), "seed \(seed): smoothed at \(cutoff) Hz")
     let error = worstError(estimate, offset: 1.7, scale: 1.0002, start: 50, overlap: 50...160)
@@ -104,7 +104,7 @@ struct RecordingShapesTests {
       world, offset: 0, scale: scale, rate: 20, seconds: 4 * 3600 / scale - 1, start: 5000, seed: seed + 1)
     let estimate = ClockEstimator().estimate(
       reference: reference, referenceRate: 100, referenceStart: 0, otherTimes: times, otherValues: values)
-    #expect(estimate.aligned, "seed \(seed): \(estimate.reason ?? "")")
+    #expect(estimate.aligned, "seed \(seed): \(estimate.verdict.rejection.map(String.init(describing:)) ?? "")")
     // The truth: media = −clipStart + scale·(t − 5000).
     let inside = (5000 + clipStart / scale)...(5000 + (clipStart + 60) / scale)
     let error = worstError(estimate, offset: -clipStart, scale: scale, start: 5000, overlap: inside)
